@@ -36,6 +36,7 @@ public sealed class CompileNativeShim : MSBuildTask, ICancelableTask
     };
 
     private readonly ToolRunner _runner = new ToolRunner();
+    private bool _compilerMissingReported;
 
     [Required] public ITaskItem[] Sources { get; set; } = Array.Empty<ITaskItem>();
 
@@ -324,6 +325,9 @@ public sealed class CompileNativeShim : MSBuildTask, ICancelableTask
         }
         catch (Win32Exception e)
         {
+            // Parallel compiles all hit this; one error says it.
+            if (_compilerMissingReported) return null;
+            _compilerMissingReported = true;
             Log.LogError(null, CompilerMissingCode, null, null, 0, 0, 0, 0,
                 "the C++ compiler '{0}' could not be started ({1}). Install g++ (`./dev.sh setup` does) or set PruneGenCxx to a compiler.",
                 Compiler, e.Message);
