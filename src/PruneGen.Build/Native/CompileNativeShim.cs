@@ -28,8 +28,8 @@ public sealed class CompileNativeShim : MSBuildTask, ICancelableTask
     // -fvisibility=hidden: only PG_API entry points are exported, the rest stays internal.
     private static readonly string[] BaseCompileFlags = { "-std=c++17", "-O2", "-fPIC", "-fvisibility=hidden", "-Wall" };
 
-    // Passing these as -isystem would reorder the compiler's own search path and break libstdc++'s
-    // #include_next; they are searched anyway.
+    // Passing these (or a symbolic link to them) as -isystem would reorder the compiler's own search
+    // path and break libstdc++'s #include_next; they are searched anyway.
     private static readonly HashSet<string> ImplicitIncludeDirs = new HashSet<string>(StringComparer.Ordinal)
     {
         "/usr/include", "/usr/local/include",
@@ -180,7 +180,7 @@ public sealed class CompileNativeShim : MSBuildTask, ICancelableTask
         foreach (ITaskItem include in IncludeDirs)
         {
             string dir = Path.GetFullPath(include.ItemSpec).TrimEnd('/');
-            if (ImplicitIncludeDirs.Contains(dir)) continue;
+            if (ImplicitIncludeDirs.Contains(RealPath.Resolve(dir).TrimEnd('/'))) continue;
             arguments.Add("-isystem");
             arguments.Add(dir);
         }

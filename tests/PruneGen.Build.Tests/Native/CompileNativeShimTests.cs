@@ -31,7 +31,7 @@ public sealed class CompileNativeShimTests : IDisposable
     private string Library => _temp.Combine("out", "libpgt.so");
 
     private (CompileNativeShim Task, FakeBuildEngine Engine, bool Ok) Run(string[]? sources = null, string? extraFlags = null,
-        string? fingerprint = null, string compiler = "g++")
+        string? fingerprint = null, string compiler = "g++", Action<CompileNativeShim>? configure = null)
     {
         var engine = new FakeBuildEngine();
         var task = new CompileNativeShim
@@ -44,6 +44,7 @@ public sealed class CompileNativeShimTests : IDisposable
             BuildFingerprint = fingerprint,
             Compiler = compiler,
         };
+        configure?.Invoke(task);
         bool ok = task.Execute();
         return (task, engine, ok);
     }
@@ -193,5 +194,54 @@ public sealed class CompileNativeShimTests : IDisposable
 
         Assert.False(ok);
         Assert.Equal(CompileNativeShim.BadInputCode, Assert.Single(engine.Errors).Code);
+    }
+
+    [Fact]
+    public void LibrariesMarkedNoAsNeededStayLinkedThoughUnusedAndTheLibDirIsTheRunPath()
+    {
+        // Stands in for libtorch_cuda: nothing calls into it, yet it must be loaded with the shim.
+        string helperSource = _temp.Write("dep/hooks.cpp", "int pgt_hooks_registered = 1;\n");
+        string depDir = _temp.Combine("deps");
+        Directory.CreateDirectory(depDir);
+        RunTool("g++", "-shared", "-fPIC", helperSource, "-o", Path.Combine(depDir, "libpgthooks.so"));
+
+        var (_, engine, ok) = Run(configure: task =>
+        {
+            task.LibDir = depDir;
+            var hooks = new TaskItem("pgthooks");
+            hooks.SetMetadata("NoAsNeeded", "true");
+            task.Libraries = new ITaskItem[] { hooks };
+        });
+
+        Assert.True(ok, string.Join("\n", engine.Errors.Select(e => e.Message)));
+        string dynamic = RunTool("readelf", "-d", Library);
+        Assert.Contains("[libpgthooks.so]", dynamic);
+        Assert.Matches(@"\((RUNPATH|RPATH)\).*\[" + System.Text.RegularExpressions.Regex.Escape(depDir) + @"\]", dynamic);
+    }
+
+    [Fact]
+    public void AnIncludeFolderThatIsALinkToTheSystemOneIsNotPassedSoStandardHeadersStillWork()
+    {
+        // -isystem on /usr/include (here through a link, as in some torch packages) breaks libstdc++'s
+        // #include_next <stdlib.h>.
+        string link = _temp.Combine("include-link");
+        Directory.CreateSymbolicLink(link, "/usr/include");
+        string source = _temp.Write("src/uses_std.cpp", "#include <cstdlib>\n" + Export + " int pgt_abs() { return std::abs(-5); }\n");
+
+        var (_, engine, ok) = Run(new[] { source }, configure: task => task.IncludeDirs = new ITaskItem[] { new TaskItem(link) });
+
+        Assert.True(ok, string.Join("\n", engine.Errors.Select(e => e.Message)));
+        Assert.Equal(5, CallExport(Library, "pgt_abs"));
+    }
+
+    private static string RunTool(string tool, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, tool + " failed: " + output);
+        return output;
     }
 }
