@@ -12,31 +12,15 @@ benchmarks=tests/PruneGen.Benchmarks
 pytorch_side=$benchmarks/pytorch/train_throughput.py
 throughput_args=(--steps 60 --batch 128 --threads 2)
 
-# Runs the solution's tests with a TRX report per test assembly and sums their counters, so the
-# summary does not depend on the console logger's wording.
+# Runs the solution's tests with a TRX report per test project (Directory.Build.props gives each
+# its own folder), then sums the reports, so the summary does not depend on console wording.
 run_tests() {
-    local results rc=0 passed=0 failed=0 skipped=0 file counters
+    local results rc=0
     results=$(mktemp -d "${TMPDIR:-/tmp}/prunegen-tests.XXXXXX")
-    dotnet test PruneGen.sln -c Release --logger "trx;LogFilePrefix=tests" --results-directory "$results" "$@" || rc=$?
-    for file in "$results"/*.trx; do
-        [[ -e $file ]] || continue
-        counters=$(grep -o '<Counters [^>]*' "$file" || true)
-        passed=$((passed + $(counter passed "$counters")))
-        failed=$((failed + $(counter failed "$counters") + $(counter error "$counters") + $(counter timeout "$counters") + $(counter aborted "$counters")))
-        skipped=$((skipped + $(counter notExecuted "$counters")))
-    done
+    dotnet test PruneGen.sln -c Release --logger trx -p:PruneGenTestResultsDir="$results" "$@" || rc=$?
+    scripts/test-summary.sh "$results" || rc=1
     rm -rf "$results"
-    echo "tests: $passed passed, $failed failed, $skipped skipped"
-    if ((rc != 0 || failed != 0)); then
-        return 1
-    fi
-}
-
-# counter NAME COUNTERS-ELEMENT: the attribute's value, 0 when absent.
-counter() {
-    local value
-    value=$(sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$2")
-    echo "${value:-0}"
+    return $rc
 }
 
 verb=${1:-help}
