@@ -290,7 +290,8 @@ public static partial class torch
                 if (errors.Count > 0)
                     throw new ArgumentException($"Error(s) in loading state_dict for {GetName()}: " + string.Join("; ", errors), nameof(source));
 
-                foreach (var (to, from) in copies) Check(pg_nn_copy_(to.Handle, from.Handle));
+                using (no_grad())
+                    foreach (var (to, from) in copies) to.copy_(from);
                 return (missing, unexpected);
             }
 
