@@ -324,4 +324,22 @@ public class ModuleTests
         nn.functional.mse_loss(conv.call(x.contiguous(channels_last)), zeros(1, 4, 3, 3)).backward();
         AssertClose(gradient.Select(g => 2 * g).ToArray(), conv.weight.grad!, rtol: 1e-5, atol: 1e-7);
     }
+
+    [Fact]
+    public void ForwardHooksSeeAndMayReplaceInputsAndOutputsUntilRemoved()
+    {
+        using var relu = nn.ReLU();
+        using var scope = NewDisposeScope();
+        var x = Floats([-1f, 2f], 2);
+        var seen = new List<float[]>();
+        var capture = relu.register_forward_hook((module, input, output) => { seen.Add(output.data<float>()); return null!; });
+        var negate = relu.register_forward_pre_hook((module, input) => Floats(input.data<float>().Select(v => -v).ToArray(), 2));
+        Assert.Equal([1f, 0f], relu.call(x).data<float>());
+        Assert.Equal([1f, 0f], seen.Single());
+        negate.remove();
+        capture.remove();
+        Assert.Equal([0f, 2f], relu.call(x).data<float>());
+        Assert.Single(seen);
+        Assert.Equal([0f, 2f], relu.forward(x).data<float>());
+    }
 }
