@@ -42,9 +42,15 @@ internal static class OptimizerStepBenchmark
     {
         int iterations = args.Length > 0 ? int.Parse(args[0]) : 2000;
         set_num_threads(args.Length > 1 ? int.Parse(args[1]) : 1);
-        const double lr = 0.1, momentum = 0.9, weightDecay = 5e-4;
-
         List<long[]> shapes = ResNet20Shapes();
+        Measure("resnet20", shapes, iterations);
+        // The same number of one-element tensors: what remains is the per-call overhead.
+        Measure("overhead (1 value per tensor)", shapes.Select(_ => new long[] { 1 }).ToList(), iterations);
+    }
+
+    private static void Measure(string label, List<long[]> shapes, int iterations)
+    {
+        const double lr = 0.1, momentum = 0.9, weightDecay = 5e-4;
         List<Parameter> Make()
         {
             manual_seed(0);
@@ -60,12 +66,10 @@ internal static class OptimizerStepBenchmark
             return ps;
         }
 
-        Console.WriteLine($"threads before Make: {get_num_threads()}");
         List<Parameter> native = Make();
-        Console.WriteLine($"threads after Make: {get_num_threads()}");
         List<Parameter> managed = Make();
         long values = native.Sum(p => p.numel());
-        Console.WriteLine($"optimizer_step: SGD(lr={lr}, momentum={momentum}, weight_decay={weightDecay}) over {native.Count} tensors, {values} values; " +
+        Console.WriteLine($"optimizer_step [{label}]: SGD(lr={lr}, momentum={momentum}, weight_decay={weightDecay}) over {native.Count} tensors, {values} values; " +
                           $"libtorch threads={get_num_threads()}, iterations={iterations}");
 
         using var sgd = optim.SGD(native, lr: lr, momentum: momentum, weight_decay: weightDecay);
