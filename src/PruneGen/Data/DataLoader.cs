@@ -68,7 +68,7 @@ public sealed class DataLoader
     {
         if (epoch < 0) throw new ArgumentOutOfRangeException(nameof(epoch), epoch, "epochs are numbered from 0");
         if (startBatch < 0 || startBatch > BatchesPerEpoch)
-            throw new ArgumentOutOfRangeException(nameof(startBatch), startBatch, $"an epoch has batches 0 to {BatchesPerEpoch - 1}");
+            throw new ArgumentOutOfRangeException(nameof(startBatch), startBatch, $"the start batch must lie in [0, {BatchesPerEpoch}]: an epoch has {BatchesPerEpoch} batches");
         return Enumerate(epoch, startBatch);
     }
 
