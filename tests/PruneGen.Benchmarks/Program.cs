@@ -1,1 +1,33 @@
-Console.WriteLine("benchmarks: none yet");
+using System.CommandLine;
+using System.Globalization;
+using PruneGen.Benchmarks;
+using static PruneGen.Torch.torch;
+
+// Benchmarks print figures; the last line of each is `<metric>=<value>` for scripts to read.
+var steps = new Option<int>("--steps") { Description = "timed training steps", DefaultValueFactory = _ => 60 };
+var warmup = new Option<int>("--warmup") { Description = "untimed steps first", DefaultValueFactory = _ => 5 };
+var batch = new Option<int>("--batch") { Description = "batch size", DefaultValueFactory = _ => 128 };
+var threads = new Option<int>("--threads") { Description = "libtorch threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+var format = new Option<string>("--memory-format") { Description = "channels_last or contiguous", DefaultValueFactory = _ => "channels_last" };
+var network = new Option<string>("--network") { Description = "which ResNet-20: handwritten", DefaultValueFactory = _ => "handwritten" };
+var data = new Option<string?>("--data") { Description = "Fashion-MNIST directory (default: the Debian package's)" };
+var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
+
+var train = new Command("train-throughput", "ResNet-20 training images/s on Fashion-MNIST") { steps, warmup, batch, threads, format, network, data, seed };
+train.SetAction(result =>
+{
+    MemoryFormat memoryFormat = result.GetValue(format) switch
+    {
+        "channels_last" => MemoryFormat.ChannelsLast,
+        "contiguous" => MemoryFormat.Contiguous,
+        var other => throw new ArgumentException($"--memory-format: unknown value '{other}' (channels_last or contiguous)"),
+    };
+    var options = new TrainThroughput.Options(result.GetValue(steps), result.GetValue(warmup), result.GetValue(batch),
+        result.GetValue(threads), memoryFormat, result.GetValue(network)!, result.GetValue(data), result.GetValue(seed));
+    double imagesPerSecond = TrainThroughput.Run(options, Console.Out);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train_images_per_s={imagesPerSecond:F1}"));
+    return 0;
+});
+
+var root = new RootCommand("PruneGen benchmarks") { train };
+return root.Parse(args).Invoke();
