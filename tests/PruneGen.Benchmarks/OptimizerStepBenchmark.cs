@@ -37,11 +37,9 @@ internal static class OptimizerStepBenchmark
         return shapes;
     }
 
-    /// <param name="args">[iterations (default 2000)] [libtorch threads (default 1)]</param>
-    public static void Run(string[] args)
+    public static void Run(int iterations, int threads)
     {
-        int iterations = args.Length > 0 ? int.Parse(args[0]) : 2000;
-        set_num_threads(args.Length > 1 ? int.Parse(args[1]) : 1);
+        set_num_threads(threads);
         List<long[]> shapes = ResNet20Shapes();
         Measure("resnet20", shapes, iterations);
         // The same number of one-element tensors: what remains is the per-call overhead.
