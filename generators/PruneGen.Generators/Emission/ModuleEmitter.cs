@@ -57,9 +57,17 @@ internal static class ModuleEmitter
         {
             w.Line("widths.ValidateBounds();");
             w.Line("CurrentWidths = widths;");
-            string units = string.Join(", ", plan.PrunableGroups.Select(g => $"(\"{Naming.Snake(g.Name)}\", widths.{g.Name})"));
-            string blocks = string.Join(", ", plan.RemovableBlocks.Select(b => Naming.Literal(Naming.Snake(b.FlagName))));
-            w.Line($"Gates = new {G}GateSet(new (string Name, int Size)[] {{ {units} }}, new string[] {{ {blocks} }});");
+            // One unit gate per prunable group and one block gate per removable block, in Widths order.
+            w.Line($"Gates = new {G}GateSet(");
+            w.Indent();
+            w.Line("new (string Name, int Size)[]");
+            w.Line("{");
+            w.Indent();
+            foreach (GroupPlan g in plan.PrunableGroups) w.Line($"(\"{Naming.Snake(g.Name)}\", widths.{g.Name}),");
+            w.Unindent();
+            w.Line("},");
+            w.Line((plan.RemovableBlocks.Length == 0 ? "global::System.Array.Empty<string>()" : "new string[] { " + string.Join(", ", plan.RemovableBlocks.Select(b => Naming.Literal(Naming.Snake(b.FlagName)))) + " }") + ");");
+            w.Unindent();
             w.Line();
             foreach (MemberPlan m in plan.Members)
             {
@@ -221,8 +229,6 @@ internal static class ModuleEmitter
         w.Line($"bool[] {S}IPrunableNetwork.BlocksKept => CurrentWidths.ToBlockFlags();");
         w.Line($"{Collections}IReadOnlyList<{L}ISlimmableLayer?> {S}IPrunableNetwork.ComputeLayers => _computeLayers;");
         w.Line($"{S}IPrunableNetwork {S}IPrunableNetwork.Slim({S}PruneMasks masks) => Slim(masks);");
-        w.Line($"long {S}IPrunableNetwork.Macs() => Macs(CurrentWidths);");
-        w.Line($"long {S}IPrunableNetwork.Params() => Params(CurrentWidths);");
         w.Line($"double {S}IPrunableNetwork.PredictLatency({S}ILatencyTable table) => PredictLatency(CurrentWidths, table);");
     }
 }
