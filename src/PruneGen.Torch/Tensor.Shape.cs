@@ -15,7 +15,7 @@ public static partial class torch
             fixed (long* p = shape) return Result(pg_view(Handle, p, shape.Length), this);
         }
 
-        public Tensor view_as(Tensor other) => view(other.shape);
+        public Tensor view_as(Tensor other) => Result(pg_view_as(Handle, other.Handle), this, other);
 
         /// <summary>The same data with a new shape: a view when possible, otherwise a copy.</summary>
         public unsafe Tensor reshape(params ReadOnlySpan<long> shape)
@@ -23,7 +23,7 @@ public static partial class torch
             fixed (long* p = shape) return Result(pg_reshape(Handle, p, shape.Length), this);
         }
 
-        public Tensor reshape_as(Tensor other) => reshape(other.shape);
+        public Tensor reshape_as(Tensor other) => Result(pg_reshape_as(Handle, other.Handle), this, other);
 
         /// <summary>Flattens dims <paramref name="start_dim"/> .. <paramref name="end_dim"/> into one.</summary>
         public Tensor flatten(long start_dim = 0, long end_dim = -1) => Result(pg_flatten(Handle, start_dim, end_dim), this);
@@ -84,7 +84,7 @@ public static partial class torch
             fixed (long* p = sizes) return Result(pg_expand(Handle, p, sizes.Length, 0), this);
         }
 
-        public Tensor expand_as(Tensor other) => expand(other.shape);
+        public Tensor expand_as(Tensor other) => Result(pg_expand_as(Handle, other.Handle), this, other);
 
         /// <summary>Tiles the data: dimension i is repeated repeats[i] times.</summary>
         public unsafe Tensor repeat(params ReadOnlySpan<long> repeats)

@@ -9,6 +9,9 @@ internal static partial class NativeMethods
 
     [LibraryImport(Library)] internal static unsafe partial IntPtr pg_view(IntPtr t, long* sizes, int ndim);
     [LibraryImport(Library)] internal static unsafe partial IntPtr pg_reshape(IntPtr t, long* sizes, int ndim);
+    [LibraryImport(Library)] internal static partial IntPtr pg_view_as(IntPtr t, IntPtr other);
+    [LibraryImport(Library)] internal static partial IntPtr pg_reshape_as(IntPtr t, IntPtr other);
+    [LibraryImport(Library)] internal static partial IntPtr pg_expand_as(IntPtr t, IntPtr other);
     [LibraryImport(Library)] internal static partial IntPtr pg_flatten(IntPtr t, long start, long end);
     [LibraryImport(Library)] internal static unsafe partial IntPtr pg_unflatten(IntPtr t, long dim, long* sizes, int ndim);
     [LibraryImport(Library)] internal static unsafe partial IntPtr pg_permute(IntPtr t, long* dims, int ndim);

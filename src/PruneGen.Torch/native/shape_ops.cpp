@@ -23,6 +23,9 @@ PG_API int pg_take_results(TensorHandle* out, int count) {
 // ---- views and reshaping ----------------------------------------------------------------------
 PG_API TensorHandle pg_view(TensorHandle t, const int64_t* sizes, int ndim) { PG_TENSOR(t->view(pg_dims(sizes, ndim))) }
 PG_API TensorHandle pg_reshape(TensorHandle t, const int64_t* sizes, int ndim) { PG_TENSOR(t->reshape(pg_dims(sizes, ndim))) }
+PG_API TensorHandle pg_view_as(TensorHandle t, TensorHandle other) { PG_TENSOR(t->view_as(*other)) }
+PG_API TensorHandle pg_reshape_as(TensorHandle t, TensorHandle other) { PG_TENSOR(t->reshape_as(*other)) }
+PG_API TensorHandle pg_expand_as(TensorHandle t, TensorHandle other) { PG_TENSOR(t->expand_as(*other)) }
 PG_API TensorHandle pg_flatten(TensorHandle t, int64_t start, int64_t end) { PG_TENSOR(t->flatten(start, end)) }
 PG_API TensorHandle pg_unflatten(TensorHandle t, int64_t dim, const int64_t* sizes, int ndim) { PG_TENSOR(t->unflatten(dim, pg_dims(sizes, ndim))) }
 PG_API TensorHandle pg_permute(TensorHandle t, const int64_t* dims, int ndim) { PG_TENSOR(t->permute(pg_dims(dims, ndim))) }
