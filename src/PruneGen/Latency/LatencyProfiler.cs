@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Globalization;
+using PruneGen.Layers;
+using PruneGen.Structure;
+using PruneGen.Torch;
+using static PruneGen.Torch.torch;
+
+namespace PruneGen.Latency;
+
+/// <summary>How the profiler measures. Batch, threads, device and memory format become the table's key.</summary>
+public sealed record LatencyProfilerOptions
+{
+    public int Batch { get; init; } = 128;
+
+    /// <summary>libtorch intra-op threads while profiling (restored afterwards).</summary>
+    public int Threads { get; init; } = torch.DefaultThreadCount;
+
+    /// <summary>Untimed forward passes per entry (allocator and kernel caches settle).</summary>
+    public int Warmup { get; init; } = 3;
+
+    /// <summary>Timed forward passes per entry; the entry is their median.</summary>
+    public int Repeats { get; init; } = 10;
+
+    /// <summary>The trainer's layout: channels_last is the faster one on these CPUs (ARCHITECTURE.md).</summary>
+    public MemoryFormat MemoryFormat { get; init; } = MemoryFormat.ChannelsLast;
+
+    public Device Device { get; init; } = torch.CPU;
+
+    public void Validate()
+    {
+        if (Batch < 1) throw new ArgumentOutOfRangeException(nameof(Batch), Batch, "the batch size must be at least 1");
+        if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "the thread count must be at least 1");
+        if (Warmup < 0) throw new ArgumentOutOfRangeException(nameof(Warmup), Warmup, "warm-up passes cannot be negative");
+        if (Repeats < 1) throw new ArgumentOutOfRangeException(nameof(Repeats), Repeats, "at least one timed pass is needed");
+        if (MemoryFormat is not (MemoryFormat.ChannelsLast or MemoryFormat.Contiguous))
+            throw new ArgumentOutOfRangeException(nameof(MemoryFormat), MemoryFormat, "profile in channels_last or contiguous");
+    }
+}
+
+/// <summary>
+/// Measures a network's bilayer latency table on this machine: for every operation of the network
+/// (<see cref="LatencyModel.Grids"/>) and every reachable (c_in, c_out), the layer is built as the
+/// network runs it (conv + BN [+ ReLU] from <see cref="ConvBn"/>, or a linear layer) and its forward
+/// pass is timed in eval mode without gradients.
+/// </summary>
+public static class LatencyProfiler
+{
+    /// <summary>The key a table profiled now, on this machine, with <paramref name="options"/> would carry.</summary>
+    public static LatencyTableKey KeyFor(NetworkStructure structure, LatencyProfilerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(structure);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return new LatencyTableKey(DeviceDescription(options.Device), options.Threads, options.Batch, torch.__version__,
+            MemoryFormatName(options.MemoryFormat), StructureSignature.Of(structure));
+    }
+
+    public static LatencyTable Profile(NetworkStructure structure, LatencyProfilerOptions options, Action<string>? progress = null)
+    {
+        LatencyTableKey key = KeyFor(structure, options);
+        IReadOnlyList<LatencyGrid> grids = LatencyModel.Grids(structure);
+        int total = grids.Sum(g => g.Pairs.Count);
+        int previousThreads = get_num_threads();
+        var stopwatch = Stopwatch.StartNew();
+        var measured = new List<(LatencyOperation Op, int In, int Out, double Ms)>(total);
+        set_num_threads(options.Threads);
+        try
+        {
+            foreach (LatencyGrid grid in grids)
+            {
+                LatencyOperation operation = LatencyOperation.Of(structure, grid);
+                progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                    $"profiling {operation}: {grid.Pairs.Count} entries ({measured.Count}/{total} done, {stopwatch.Elapsed.TotalSeconds:F1} s)"));
+                foreach (var (inChannels, outChannels) in grid.Pairs)
+                    measured.Add((operation, inChannels, outChannels, Measure(operation, inChannels, outChannels, options)));
+            }
+        }
+        finally
+        {
+            set_num_threads(previousThreads);
+        }
+        stopwatch.Stop();
+
+        var table = new LatencyTable(key, structure.Name,
+            new LatencyMeasurement(options.Warmup, options.Repeats, stopwatch.Elapsed.TotalSeconds, DateTimeOffset.UtcNow));
+        foreach (var (op, i, o, ms) in measured) table.Set(op, i, o, ms);
+        return table;
+    }
+
+    /// <summary>
+    /// The stored table at <paramref name="path"/> when its key matches this machine, the options and the
+    /// network; otherwise a fresh profile, saved there (the log says why the stored one was not used).
+    /// </summary>
+    public static LatencyTable LoadOrProfile(string path, NetworkStructure structure, LatencyProfilerOptions options, Action<string>? log = null)
+    {
+        LatencyTableKey key = KeyFor(structure, options);
+        if (File.Exists(path))
+        {
+            try
+            {
+                LatencyTable stored = LatencyTableFile.Load(path, key);
+                log?.Invoke($"latency table: reusing '{path}' ({stored.Count} entries, {key.Device}, {key.Threads} threads, batch {key.Batch})");
+                return stored;
+            }
+            catch (LatencyTableMismatchException e)
+            {
+                log?.Invoke($"latency table: not reusing '{path}' ({string.Join("; ", e.Differences)}); profiling again");
+            }
+            catch (InvalidDataException e)
+            {
+                log?.Invoke($"latency table: not reusing '{path}' ({e.Message}); profiling again");
+            }
+        }
+        LatencyTable table = Profile(structure, options, log);
+        LatencyTableFile.Save(table, path);
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"latency table: {table.Count} entries profiled in {table.Measurement.ProfilingSeconds:F1} s, saved to '{path}'"));
+        return table;
+    }
+
+    /// <summary>Median forward time in milliseconds of one operation at (c_in, c_out).</summary>
+    public static double Measure(LatencyOperation operation, int inChannels, int outChannels, LatencyProfilerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (operation.Key.Depthwise && inChannels != outChannels)
+            throw new ArgumentException($"a depthwise layer keeps its channels; {inChannels} -> {outChannels} cannot be measured", nameof(outChannels));
+
+        using var scope = NewDisposeScope();
+        using var grad = no_grad();
+        LatencyKey key = operation.Key;
+        nn.Module<Tensor, Tensor> layer;
+        Tensor input;
+        if (key.Kind == LayerKind.Conv)
+        {
+            var spec = new ConvSpec("probe", inChannels, outChannels, key.Kernel, key.Stride, key.Padding, key.Depthwise, operation.Relu, Gate: null);
+            layer = operation.Relu ? new ConvBnRelu(spec) : new ConvBn(spec);
+            input = randn([options.Batch, inChannels, key.InputSize, key.InputSize]);
+            if (options.MemoryFormat == MemoryFormat.ChannelsLast)
+            {
+                layer.to(MemoryFormat.ChannelsLast);
+                input = input.contiguous(MemoryFormat.ChannelsLast);
+            }
+        }
+        else
+        {
+            layer = new LinearProbe(inChannels, outChannels, operation.Bias, operation.Relu);
+            input = randn([options.Batch, inChannels]);
+        }
+        using (layer)
+        {
+            layer.to(options.Device);
+            input = input.to(options.Device);
+            layer.eval();
+            bool synchronize = options.Device.type != DeviceType.CPU;
+            for (int i = 0; i < options.Warmup; i++) RunOnce(layer, input, synchronize);
+            var times = new double[options.Repeats];
+            for (int i = 0; i < options.Repeats; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                RunOnce(layer, input, synchronize);
+                times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+            Array.Sort(times);
+            int mid = times.Length / 2;
+            return times.Length % 2 == 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+        }
+    }
+
+    private static void RunOnce(nn.Module<Tensor, Tensor> layer, Tensor input, bool synchronize)
+    {
+        using Tensor output = layer.forward(input);
+        // The binding has no cuda.synchronize; reading one element back waits for the kernels.
+        if (synchronize)
+        {
+            using Tensor first = output.flatten()[0];
+            using Tensor host = first.cpu();
+            _ = host.ToDouble();
+        }
+    }
+
+    public static string MemoryFormatName(MemoryFormat format) => format switch
+    {
+        MemoryFormat.ChannelsLast => "channels_last",
+        MemoryFormat.Contiguous => "contiguous",
+        _ => format.ToString(),
+    };
+
+    /// <summary>"cpu: &lt;model name&gt;" from /proc/cpuinfo where there is one; "cuda:N" for a GPU.</summary>
+    public static string DeviceDescription(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (device.type != DeviceType.CPU) return device.index < 0 ? $"{device}:0" : device.ToString();
+        try
+        {
+            string? model = File.ReadLines("/proc/cpuinfo")
+                .FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim();
+            return model is { Length: > 0 } ? $"cpu: {model}" : "cpu";
+        }
+        catch (IOException)
+        {
+            return "cpu";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "cpu";
+        }
+    }
+
+    /// <summary>A linear layer (+ ReLU) as the network's hidden layers and classifier run it after flattening.</summary>
+    private sealed class LinearProbe : nn.Module<Tensor, Tensor>
+    {
+        private readonly Torch.Modules.Linear _linear;
+        private readonly bool _relu;
+
+        public LinearProbe(int inFeatures, int outFeatures, bool bias, bool relu) : base("probe")
+        {
+            _linear = nn.Linear(inFeatures, outFeatures, hasBias: bias);
+            _relu = relu;
+            register_module("linear", _linear);
+        }
+
+        public override Tensor forward(Tensor input)
+        {
+            Tensor output = _linear.forward(input);
+            if (_relu) output.relu_();
+            return output;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using PruneGen.Solvers;
+using PruneGen.Structure;
+
+namespace PruneGen.Methods.Mdp;
+
+/// <summary>Settings of one MDP solve.</summary>
+public sealed record MdpOptions
+{
+    /// <summary>r in Ψ = (1 − r) · T(current); ignored when <see cref="BudgetMs"/> is set.</summary>
+    public double LatencyReduction { get; init; } = 0.5;
+
+    /// <summary>An explicit budget Ψ in milliseconds.</summary>
+    public double? BudgetMs { get; init; }
+
+    /// <summary>Give the program block variables; false is the channel-only variant.</summary>
+    public bool RemoveBlocks { get; init; } = true;
+
+    public CbcOptions Solver { get; init; } = new();
+
+    /// <summary>Receives warnings and a one-line summary of the solve.</summary>
+    public Action<string>? Log { get; init; }
+}
+
+/// <summary>An MDP plan with the solve behind it.</summary>
+/// <param name="Status">Optimal, or TimeLimit (best feasible structure, see <see cref="PruningPlan.Warnings"/>).</param>
+/// <param name="Gap">Relative optimality gap (0 when proven optimal).</param>
+public sealed record MdpResult(
+    string Method, int[] GroupWidths, bool[] BlocksKept, double CurrentLatencyMs, double BudgetMs, double PredictedLatencyMs,
+    double KeptImportance, double CurrentImportance, IReadOnlyList<string> Warnings,
+    MilpStatus Status, double Gap, TimeSpan SolveTime, int Variables, int Constraints)
+    : PruningPlan(Method, GroupWidths, BlocksKept, CurrentLatencyMs, BudgetMs, PredictedLatencyMs, KeptImportance, CurrentImportance, Warnings);
+
+/// <summary>
+/// Latency-constrained joint channel / block pruning in one shot (MDP, METHODS.md §2): builds the
+/// integer program for the network's current state, solves it to proven optimality with CBC and
+/// returns the widths and blocks to keep.
+/// </summary>
+public static class MdpPruner
+{
+    public static MdpResult Solve(IPrunableNetwork network, ImportanceScores scores, ILatencyTable table, MdpOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return Solve(network.Structure, network.GroupWidths, network.BlocksKept, scores, table, options);
+    }
+
+    public static MdpResult Solve(NetworkStructure structure, IReadOnlyList<int> currentWidths, IReadOnlyList<bool> currentBlocks,
+        ImportanceScores scores, ILatencyTable table, MdpOptions? options = null)
+    {
+        options ??= new MdpOptions();
+        ArgumentNullException.ThrowIfNull(scores);
+        ArgumentNullException.ThrowIfNull(table);
+        var space = new PruningSpace(structure, currentWidths, currentBlocks);
+        double current = LatencyModel.Predict(structure, currentWidths, currentBlocks, table);
+        double budget = options.BudgetMs ?? LatencyBudget.FromReduction(current, options.LatencyReduction);
+        string method = options.RemoveBlocks ? "mdp" : "mdp-channels";
+
+        MdpProgram program = MdpProgram.MaximiseImportance(space, scores, table, budget, options.RemoveBlocks);
+        var solver = new CbcSolver(options.Solver);
+        MilpSolution solution = solver.Solve(program.Model);
+        var warnings = new List<string>();
+        switch (solution.Status)
+        {
+            case MilpStatus.Optimal:
+                break;
+            case MilpStatus.TimeLimit:
+                warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{method}: CBC stopped at its time limit ({options.Solver.TimeLimit?.TotalSeconds:G4} s) with a relative gap of {solution.Gap:P2}; the structure is the best feasible one found, not a proven optimum"));
+                break;
+            case MilpStatus.Infeasible:
+                throw Infeasible(space, table, options, budget, current);
+            case MilpStatus.TimeLimitNoSolution:
+                throw new MilpSolverException(string.Create(CultureInfo.InvariantCulture,
+                    $"{method}: CBC found no structure within {budget:G6} ms before its time limit ({options.Solver.TimeLimit?.TotalSeconds:G4} s); raise the limit or the budget"));
+            default:
+                throw new MilpSolverException($"{method}: CBC ended with '{solution.StatusText}'");
+        }
+
+        var (widths, blocks) = program.Decode(solution);
+        double predicted = LatencyModel.Predict(structure, widths, blocks, table);
+        if (predicted > budget)
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{method}: the chosen structure's LUT latency {predicted:G9} ms exceeds the budget {budget:G9} ms"));
+        var result = new MdpResult(method, widths, blocks, current, budget, predicted,
+            MdpProgram.KeptImportance(space, scores, widths, blocks), MdpProgram.KeptImportance(space, scores, currentWidths, currentBlocks),
+            warnings, solution.Status, solution.Gap, solution.SolveTime, program.Model.Variables.Count, program.Model.Constraints.Count);
+        foreach (string warning in warnings) options.Log?.Invoke("warning: " + warning);
+        options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"{method}: {solution.Status} in {solution.SolveTime.TotalMilliseconds:F0} ms ({result.Variables} variables, {result.Constraints} constraints); LUT latency {current:F3} -> {predicted:F3} ms (budget {budget:F3}), {result.BlocksRemoved(currentBlocks)} blocks removed"));
+        return result;
+    }
+
+    /// <summary>The smallest LUT latency the space reaches (an exact solve of the min-latency program).</summary>
+    public static double SmallestReachableLatency(PruningSpace space, ILatencyTable table, bool removeBlocks, CbcOptions? solverOptions = null)
+    {
+        MdpProgram program = MdpProgram.MinimiseLatency(space, table, removeBlocks);
+        MilpSolution solution = new CbcSolver(solverOptions).Solve(program.Model);
+        if (solution.Status != MilpStatus.Optimal)
+            throw new MilpSolverException($"the smallest reachable latency could not be computed: CBC ended with '{solution.StatusText}'");
+        var (widths, blocks) = program.Decode(solution);
+        return LatencyModel.Predict(space.Structure, widths, blocks, table);
+    }
+
+    private static Exception Infeasible(PruningSpace space, ILatencyTable table, MdpOptions options, double budget, double current)
+    {
+        double smallest;
+        try
+        {
+            smallest = SmallestReachableLatency(space, table, options.RemoveBlocks, options.Solver);
+        }
+        catch (MilpSolverException e)
+        {
+            return new MilpSolverException(string.Create(CultureInfo.InvariantCulture,
+                $"the latency budget of {budget:G6} ms cannot be met, and the smallest reachable latency is unknown: {e.Message}"), e);
+        }
+        string detail = options.RemoveBlocks ? "" : "; block removal is off (channel-only variant)";
+        return new InfeasibleLatencyBudgetException(budget, smallest, current, detail);
+    }
+}
