@@ -27,13 +27,15 @@ public sealed record CbcOptions
 /// Solves a <see cref="MilpModel"/> with COIN-OR CBC through its LP-file interface: writes the model,
 /// runs <c>cbc</c> as a process, reads the solution file and the log's bound.
 /// </summary>
-public sealed class CbcSolver(CbcOptions? options = null)
+public sealed class CbcSolver(CbcOptions? options = null) : IMilpSolver
 {
     // The process is killed this long after the solver's own time limit (CBC checks its clock between
     // nodes and may overrun a little; a hung process must not hang the caller).
     private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(30);
 
     public CbcOptions Options { get; } = options ?? new CbcOptions();
+
+    public TimeSpan? TimeLimit => Options.TimeLimit;
 
     public MilpSolution Solve(MilpModel model)
     {
@@ -114,7 +116,7 @@ public sealed class CbcSolver(CbcOptions? options = null)
     }
 
     /// <summary>Reads CBC's solution file (and the bound from its log) into a solution of <paramref name="model"/>.</summary>
-    internal static MilpSolution ReadSolution(MilpModel model, IReadOnlyList<string> solutionLines, string log, TimeSpan solveTime)
+    public static MilpSolution ReadSolution(MilpModel model, IReadOnlyList<string> solutionLines, string log, TimeSpan solveTime)
     {
         string statusText = solutionLines.Count > 0 ? solutionLines[0].Trim() : "";
         MilpStatus status = ParseStatus(statusText);
@@ -140,7 +142,8 @@ public sealed class CbcSolver(CbcOptions? options = null)
         return new MilpSolution(status, objective, bound, values, solveTime, statusText);
     }
 
-    internal static MilpStatus ParseStatus(string statusText)
+    /// <summary>The ending a CBC solution file's first line reports.</summary>
+    public static MilpStatus ParseStatus(string statusText)
     {
         if (statusText.StartsWith("Optimal", StringComparison.Ordinal)) return MilpStatus.Optimal;
         if (statusText.StartsWith("Infeasible", StringComparison.Ordinal) || statusText.StartsWith("Integer infeasible", StringComparison.Ordinal))

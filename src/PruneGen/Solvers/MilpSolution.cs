@@ -41,3 +41,12 @@ public sealed record MilpSolution(
 
 /// <summary>A solver that could not run or whose output could not be read.</summary>
 public sealed class MilpSolverException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Something that solves a <see cref="MilpModel"/> (CBC in the product; tests substitute their own).</summary>
+public interface IMilpSolver
+{
+    MilpSolution Solve(MilpModel model);
+
+    /// <summary>The wall-clock limit the solver applies, for messages; null when none.</summary>
+    TimeSpan? TimeLimit { get; }
+}

@@ -15,7 +15,7 @@ public sealed record HalpOptions
     /// <summary>Knapsack steps; the target falls linearly from T(current) to Ψ over them.</summary>
     public int Steps { get; init; } = 5;
 
-    public CbcOptions Solver { get; init; } = new();
+    public IMilpSolver Solver { get; init; } = new CbcSolver();
 
     public Action<string>? Log { get; init; }
 }
@@ -67,7 +67,7 @@ public static class HalpPruner
     /// Widths only shrink. <paramref name="value"/>(g, w) is the importance of group g keeping w channels.
     /// </summary>
     public static int[] Step(NetworkStructure structure, IReadOnlyList<int> currentWidths, IReadOnlyList<bool> currentBlocks,
-        Func<int, int, double> value, ILatencyTable table, double targetMs, CbcOptions? solverOptions = null,
+        Func<int, int, double> value, ILatencyTable table, double targetMs, IMilpSolver? solver = null,
         Func<double>? smallestReachable = null, double? startLatencyMs = null)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -109,11 +109,11 @@ public static class HalpPruner
         }
         model.AddConstraint("latency target", latency, ConstraintSense.LessOrEqual, targetMs * (1 - MdpProgram.BudgetMargin) - fixedLatency);
 
-        MilpSolution solution = new CbcSolver(solverOptions).Solve(model);
+        MilpSolution solution = (solver ?? new CbcSolver()).Solve(model);
         if (solution.Status == MilpStatus.Infeasible)
         {
             double start = startLatencyMs ?? LatencyModel.Predict(structure, currentWidths, currentBlocks, table);
-            double smallest = smallestReachable?.Invoke() ?? MdpPruner.SmallestReachableLatency(space, table, removeBlocks: false, solverOptions);
+            double smallest = smallestReachable?.Invoke() ?? MdpPruner.SmallestReachableLatency(space, table, removeBlocks: false, solver);
             throw new InfeasibleLatencyBudgetException(targetMs, smallest, start, "; HALP-style pruning removes no blocks");
         }
         if (!solution.HasSolution) throw new MilpSolverException($"halp: CBC ended with '{solution.StatusText}'");

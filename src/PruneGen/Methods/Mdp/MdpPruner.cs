@@ -16,7 +16,7 @@ public sealed record MdpOptions
     /// <summary>Give the program block variables; false is the channel-only variant.</summary>
     public bool RemoveBlocks { get; init; } = true;
 
-    public CbcOptions Solver { get; init; } = new();
+    public IMilpSolver Solver { get; init; } = new CbcSolver();
 
     /// <summary>Receives warnings and a one-line summary of the solve.</summary>
     public Action<string>? Log { get; init; }
@@ -56,8 +56,7 @@ public static class MdpPruner
         string method = options.RemoveBlocks ? "mdp" : "mdp-channels";
 
         MdpProgram program = MdpProgram.MaximiseImportance(space, scores, table, budget, options.RemoveBlocks);
-        var solver = new CbcSolver(options.Solver);
-        MilpSolution solution = solver.Solve(program.Model);
+        MilpSolution solution = options.Solver.Solve(program.Model);
         var warnings = new List<string>();
         switch (solution.Status)
         {
@@ -90,10 +89,10 @@ public static class MdpPruner
     }
 
     /// <summary>The smallest LUT latency the space reaches (an exact solve of the min-latency program).</summary>
-    public static double SmallestReachableLatency(PruningSpace space, ILatencyTable table, bool removeBlocks, CbcOptions? solverOptions = null)
+    public static double SmallestReachableLatency(PruningSpace space, ILatencyTable table, bool removeBlocks, IMilpSolver? solver = null)
     {
         MdpProgram program = MdpProgram.MinimiseLatency(space, table, removeBlocks);
-        MilpSolution solution = new CbcSolver(solverOptions).Solve(program.Model);
+        MilpSolution solution = (solver ?? new CbcSolver()).Solve(program.Model);
         if (solution.Status != MilpStatus.Optimal)
             throw new MilpSolverException($"the smallest reachable latency could not be computed: CBC ended with '{solution.StatusText}'");
         var (widths, blocks) = program.Decode(solution);

@@ -1,0 +1,181 @@
+using PruneGen.Latency;
+using PruneGen.Methods.Mdp;
+using PruneGen.Solvers;
+using PruneGen.Structure;
+using static PruneGen.Tests.Mdp.MdpTestKit;
+
+namespace PruneGen.Tests.Mdp;
+
+/// <summary>MDP's integer program solved by CBC against exhaustive search, budgets, block removal, infeasibility and time limits.</summary>
+public class MdpPrunerTests
+{
+    private static readonly NetworkStructure Toy = ToyResNet.Structure;
+
+    [Fact]
+    public void TheToyIsTheSizeTheBruteForceChecksAreMeantFor()
+    {
+        Assert.Equal(3, Toy.PrunableGroups.Count);
+        Assert.All(Toy.PrunableGroups, g => Assert.Equal(4, g.ReachableWidths().Count));
+        Assert.Equal(2, Toy.RemovableBlocks.Count);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TheOptimumEqualsBruteForceOnRandomInstances(bool removeBlocks)
+    {
+        var random = new Random(removeBlocks ? 101 : 202);
+        int compared = 0;
+        for (int instance = 0; instance < 5; instance++)
+        {
+            ImportanceScores scores = RandomScores(Toy, random);
+            LatencyTable table = instance % 2 == 0 ? RandomTable(Toy, random) : OverheadTable(Toy, 0.005 + random.NextDouble() * 0.02, 10 + 20 * random.NextDouble());
+            double full = LatencyModel.Predict(Toy, Toy.FullGroupWidths(), Toy.AllBlocksKept(), table);
+            foreach (double r in new[] { 0.15, 0.3, 0.5, 0.7 })
+            {
+                double budget = (1 - r) * full;
+                var (best, smallest) = BruteForce(Toy, scores, table, budget, removeBlocks);
+                var options = new MdpOptions { LatencyReduction = r, RemoveBlocks = removeBlocks };
+                if (best is null)
+                {
+                    var error = Assert.Throws<InfeasibleLatencyBudgetException>(() =>
+                        MdpPruner.Solve(Toy, Toy.FullGroupWidths(), Toy.AllBlocksKept(), scores, table, options));
+                    Assert.Equal(smallest, error.SmallestReachableMs, 9);
+                    continue;
+                }
+                MdpResult result = MdpPruner.Solve(Toy, Toy.FullGroupWidths(), Toy.AllBlocksKept(), scores, table, options);
+
+                string where = $"instance {instance}, r = {r}";
+                Assert.Equal(MilpStatus.Optimal, result.Status);
+                Assert.True(Math.Abs(best.Value - result.KeptImportance) <= 1e-9 * best.Value, $"{where}: brute force {best}, MDP {result.KeptImportance}");
+                Assert.Equal(result.KeptImportance, Objective(Toy, scores, result.GroupWidths, result.BlocksKept), 12);
+                Assert.True(result.PredictedLatencyMs <= budget, $"{where}: LUT latency {result.PredictedLatencyMs} above the budget {budget}");
+                Assert.Equal(LatencyModel.Predict(Toy, result.GroupWidths, result.BlocksKept, table), result.PredictedLatencyMs);
+                Assert.Equal(budget, result.BudgetMs, 12);
+                Assert.Empty(result.Warnings);
+                if (!removeBlocks) Assert.All(result.BlocksKept, Assert.True);
+                compared++;
+            }
+        }
+        Assert.True(compared >= 8, $"only {compared} feasible instances were compared");
+    }
+
+    [Fact]
+    public void AtHighReductionBlocksGoWhenAllowedAndTheChannelOnlyVariantSaysWhatItCanReach()
+    {
+        // Each layer costs 0.2 ms whatever its width, so thinning alone cannot go below 6 x 0.2 ms.
+        var random = new Random(3);
+        ImportanceScores scores = RandomScores(Toy, random);
+        LatencyTable table = OverheadTable(Toy, overheadMs: 0.2, msPerMegaMac: 2);
+        const double r = 0.7;
+
+        MdpResult joint = MdpPruner.Solve(Toy, Toy.FullGroupWidths(), Toy.AllBlocksKept(), scores, table, new MdpOptions { LatencyReduction = r });
+        var channelsOnly = Assert.Throws<InfeasibleLatencyBudgetException>(() =>
+            MdpPruner.Solve(Toy, Toy.FullGroupWidths(), Toy.AllBlocksKept(), scores, table, new MdpOptions { LatencyReduction = r, RemoveBlocks = false }));
+
+        Assert.True(joint.BlocksRemoved(Toy.AllBlocksKept()) >= 1, "no block was removed at r = 0.7");
+        Assert.True(joint.PredictedLatencyMs <= joint.BudgetMs);
+        Assert.Equal(BruteForce(Toy, scores, table, double.PositiveInfinity, removeBlocks: false).Smallest, channelsOnly.SmallestReachableMs, 9);
+        Assert.True(channelsOnly.SmallestReachableMs > channelsOnly.BudgetMs);
+        Assert.Contains("smallest latency", channelsOnly.Message);
+        Assert.Contains("channel-only", channelsOnly.Message);
+    }
+
+    [Fact]
+    public void AnUnreachableBudgetNamesTheSmallestReachableLatency()
+    {
+        var random = new Random(4);
+        ImportanceScores scores = RandomScores(Toy, random);
+        LatencyTable table = OverheadTable(Toy, 0.1, 1);
+        double smallest = BruteForce(Toy, scores, table, double.PositiveInfinity, removeBlocks: true).Smallest;
+
+        var error = Assert.Throws<InfeasibleLatencyBudgetException>(() =>
+            MdpPruner.Solve(Toy, Toy.FullGroupWidths(), Toy.AllBlocksKept(), scores, table, new MdpOptions { BudgetMs = smallest * 0.9 }));
+
+        Assert.Equal(smallest, error.SmallestReachableMs, 9);
+        Assert.Contains($"{smallest:G6} ms", error.Message);
+        Assert.Contains("largest reachable reduction", error.Message);
+    }
+
+    [Fact]
+    public void AStopAtTheTimeLimitReturnsTheStructureWithAWarning()
+    {
+        var random = new Random(6);
+        ImportanceScores scores = RandomScores(Toy, random);
+        LatencyTable table = OverheadTable(Toy, 0.1, 1);
+        var log = new List<string>();
+        var options = new MdpOptions { LatencyReduction = 0.5, Solver = new StoppedAtTimeLimit(), Log = log.Add };
+
+        MdpResult result = MdpPruner.Solve(Toy, Toy.FullGroupWidths(), Toy.AllBlocksKept(), scores, table, options);
+
+        Assert.Equal(MilpStatus.TimeLimit, result.Status);
+        Assert.True(result.PredictedLatencyMs <= result.BudgetMs);
+        string warning = Assert.Single(result.Warnings);
+        Assert.Contains("time limit", warning);
+        Assert.Contains("not a proven optimum", warning);
+        Assert.Contains(log, l => l.StartsWith("warning:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheResultBecomesMasksThatSlimTheNetworkToThePredictedLatency()
+    {
+        var random = new Random(8);
+        using var module = new ToyResNet();
+        IPrunableNetwork network = module;
+        ImportanceScores scores = RandomScores(Toy, random);
+        LatencyTable table = OverheadTable(Toy, 0.01, 20);
+        MdpResult result = MdpPruner.Solve(network, scores, table, new MdpOptions { LatencyReduction = 0.6 });
+
+        PruneMasks masks = scores.ToMasks(network.GroupWidths, network.BlocksKept, result.GroupWidths, result.BlocksKept);
+        IPrunableNetwork slim = network.Slim(masks);
+        try
+        {
+            Assert.Equal(result.BlocksKept, slim.BlocksKept);
+            foreach (GroupInfo group in Toy.PrunableGroups)
+                if (group.Producers.Any(p => CostModel.IsPresent(Toy.Layers[p], result.BlocksKept)))
+                    Assert.Equal(result.GroupWidths[group.Index], slim.GroupWidths[group.Index]);
+            Assert.Equal(result.PredictedLatencyMs, slim.PredictLatency(table), 12);
+            // The kept channels are each group's most important ones.
+            foreach (GroupInfo group in Toy.PrunableGroups)
+            {
+                if (masks.KeptIndices(group.Index) is not { } kept) continue;
+                double least = kept.Min(c => scores[group.Index].Channels[(int)c]);
+                double bestDropped = Enumerable.Range(0, group.Size).Where(c => !kept.Contains(c)).Max(c => scores[group.Index].Channels[c]);
+                Assert.True(least >= bestDropped);
+            }
+        }
+        finally
+        {
+            (slim as IDisposable)?.Dispose();
+        }
+    }
+
+    [Fact]
+    public void ChunkImportanceIsTheImportanceOfTheTopChunks()
+    {
+        GroupInfo group = Toy.PrunableGroups[0];
+        var importance = new GroupImportance(group, [0.1, 0.8, 0.3, 0.3, 0.05, 0.6, 0.2, 0.9]);
+        // Ranked: 0.9, 0.8, 0.6, 0.3, 0.3, 0.2, 0.1, 0.05; chunks of 2.
+        double[] chunks = importance.ChunkImportance();
+        Assert.Equal(4, chunks.Length);
+        Assert.Equal(1.7, chunks[0], 12);
+        Assert.Equal(1.7 + 0.9, chunks[1], 12);
+        Assert.Equal(1.7 + 0.9 + 0.5, chunks[2], 12);
+        Assert.Equal(3.25, chunks[3], 12);
+        Assert.Equal([false, true, false, false, false, true, false, true], importance.KeepMask(3));
+        // Ties keep the lower channel index first.
+        Assert.Equal([false, true, true, false, false, true, false, true], importance.KeepMask(4));
+    }
+
+    /// <summary>CBC's real solve relabelled as stopped by the time limit, to check how the pruner treats that ending.</summary>
+    private sealed class StoppedAtTimeLimit : IMilpSolver
+    {
+        public TimeSpan? TimeLimit => TimeSpan.FromSeconds(0.5);
+
+        public MilpSolution Solve(MilpModel model)
+        {
+            MilpSolution solved = new CbcSolver().Solve(model);
+            return solved with { Status = MilpStatus.TimeLimit, BestBound = solved.Objective * 1.01, StatusText = "Stopped on time - objective value" };
+        }
+    }
+}

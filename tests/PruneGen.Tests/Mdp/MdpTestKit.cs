@@ -1,0 +1,85 @@
+using PruneGen.Latency;
+using PruneGen.Methods.Mdp;
+using PruneGen.Structure;
+
+namespace PruneGen.Tests.Mdp;
+
+/// <summary>Random instances and an exhaustive reference for the MDP tests.</summary>
+internal static class MdpTestKit
+{
+    /// <summary>Random non-negative channel importance for every prunable group at full width.</summary>
+    public static ImportanceScores RandomScores(NetworkStructure structure, Random random)
+    {
+        var groups = new GroupImportance?[structure.Groups.Count];
+        foreach (GroupInfo group in structure.PrunableGroups)
+            groups[group.Index] = new GroupImportance(group, Enumerable.Range(0, group.Size).Select(_ => -Math.Log(1 - random.NextDouble()) * 1e-3).ToArray());
+        return new ImportanceScores(structure, groups);
+    }
+
+    /// <summary>A LUT with an independent random latency for every pair: no monotonicity for the solver to lean on.</summary>
+    public static LatencyTable RandomTable(NetworkStructure structure, Random random) =>
+        Latency.LatencyTableTests.SyntheticTable(structure, (_, _, _) => 0.05 + random.NextDouble());
+
+    /// <summary>A LUT shaped like measured ones: a fixed overhead per layer plus a part proportional to MACs.</summary>
+    public static LatencyTable OverheadTable(NetworkStructure structure, double overheadMs, double msPerMegaMac) =>
+        Latency.LatencyTableTests.SyntheticTable(structure, (k, i, o) =>
+            overheadMs + msPerMegaMac * 1e-6 * k.Kernel * k.Kernel * i * o * OutputPositions(k));
+
+    private static double OutputPositions(LatencyKey key)
+    {
+        if (key.Kind == LayerKind.Linear) return 1;
+        int size = (key.InputSize + 2 * key.Padding - key.Kernel) / key.Stride + 1;
+        return size * size;
+    }
+
+    /// <summary>Every structure of the search space: each prunable group at each reachable width, each removable block kept or not.</summary>
+    public static IEnumerable<(int[] Widths, bool[] Blocks)> AllStructures(NetworkStructure structure, bool removeBlocks)
+    {
+        GroupInfo[] groups = structure.PrunableGroups.ToArray();
+        BlockInfo[] blocks = removeBlocks ? structure.RemovableBlocks.ToArray() : [];
+        int[] counts = groups.Select(g => g.ReachableWidths().Count).ToArray();
+        long total = counts.Aggregate(1L, (a, c) => a * c) << blocks.Length;
+        for (long index = 0; index < total; index++)
+        {
+            int[] widths = structure.FullGroupWidths();
+            bool[] kept = structure.AllBlocksKept();
+            long rest = index;
+            for (int i = 0; i < groups.Length; i++)
+            {
+                widths[groups[i].Index] = groups[i].ReachableWidths()[(int)(rest % counts[i])];
+                rest /= counts[i];
+            }
+            for (int i = 0; i < blocks.Length; i++)
+            {
+                kept[blocks[i].Index] = (rest & 1) == 1;
+                rest >>= 1;
+            }
+            yield return (widths, kept);
+        }
+    }
+
+    /// <summary>
+    /// MDP's objective, derived here from the structure alone: a group's kept importance counts while
+    /// any layer that writes it is still in the network.
+    /// </summary>
+    public static double Objective(NetworkStructure structure, ImportanceScores scores, int[] widths, bool[] blocks) =>
+        structure.PrunableGroups
+            .Where(g => g.Producers.Any(p => CostModel.IsPresent(structure.Layers[p], blocks)))
+            .Sum(g => scores[g.Index].Kept(widths[g.Index]));
+
+    /// <summary>The exhaustive optimum within <paramref name="budget"/> (null when none fits) and the smallest latency of the space.</summary>
+    public static (double? Best, double Smallest) BruteForce(NetworkStructure structure, ImportanceScores scores, ILatencyTable table, double budget, bool removeBlocks)
+    {
+        double? best = null;
+        double smallest = double.PositiveInfinity;
+        foreach (var (widths, blocks) in AllStructures(structure, removeBlocks))
+        {
+            double latency = LatencyModel.Predict(structure, widths, blocks, table);
+            smallest = Math.Min(smallest, latency);
+            if (latency > budget) continue;
+            double value = Objective(structure, scores, widths, blocks);
+            if (best is null || value > best) best = value;
+        }
+        return (best, smallest);
+    }
+}
