@@ -19,6 +19,9 @@ public sealed record CbcOptions
     /// <summary>Stop when |bound − best| falls below this (CBC's allowableGap).</summary>
     public double AbsoluteGap { get; init; } = 1e-9;
 
+    /// <summary>More CBC command-line arguments, placed before <c>solve</c> (e.g. <c>["feas", "off"]</c>).</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+
     /// <summary>Keep the LP, log and solution files in this folder (for inspection); null: a temporary folder, deleted after the solve.</summary>
     public string? KeepFilesIn { get; init; }
 }
@@ -84,7 +87,9 @@ public sealed class CbcSolver(CbcOptions? options = null) : IMilpSolver
             if (limit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Options.TimeLimit), limit, "the CBC time limit must be positive");
             AddArguments(start, "timeMode", "elapsed", "sec", Number(limit.TotalSeconds));
         }
-        AddArguments(start, "ratioGap", Number(Options.RelativeGap), "allowableGap", Number(Options.AbsoluteGap), "solve", "solu", solutionPath, "quit");
+        AddArguments(start, "ratioGap", Number(Options.RelativeGap), "allowableGap", Number(Options.AbsoluteGap));
+        AddArguments(start, [.. Options.ExtraArguments]);
+        AddArguments(start, "solve", "solu", solutionPath, "quit");
 
         Process process;
         try
@@ -139,7 +144,22 @@ public sealed class CbcSolver(CbcOptions? options = null) : IMilpSolver
         // The file prints 8 decimals; the objective is recomputed from the values at full precision.
         double objective = hasPoint ? model.EvaluateObjective(values) : double.NaN;
         double bound = status == MilpStatus.Optimal ? objective : ParseBound(log, model) + model.ObjectiveConstant;
-        return new MilpSolution(status, objective, bound, values, solveTime, statusText);
+        double reported = ParseNumberAfter(log, "Total time (CPU seconds):", "(Wallclock seconds):");
+        return new MilpSolution(status, objective, bound, values, solveTime, statusText,
+            double.IsFinite(reported) ? TimeSpan.FromSeconds(reported) : null);
+    }
+
+    // "Total time (CPU seconds):       0.00   (Wallclock seconds):       0.02"
+    private static double ParseNumberAfter(string log, string linePrefix, string label)
+    {
+        foreach (string line in log.Split('\n'))
+        {
+            string trimmed = line.Trim();
+            int at = trimmed.IndexOf(label, StringComparison.Ordinal);
+            if (!trimmed.StartsWith(linePrefix, StringComparison.Ordinal) || at < 0) continue;
+            if (double.TryParse(trimmed.AsSpan(at + label.Length), NumberStyles.Float, CultureInfo.InvariantCulture, out double value)) return value;
+        }
+        return double.NaN;
     }
 
     /// <summary>The ending a CBC solution file's first line reports.</summary>

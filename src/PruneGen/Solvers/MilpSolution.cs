@@ -22,8 +22,10 @@ public enum MilpStatus
 /// <param name="BestBound">The solver's proven bound on the optimum (equal to the objective when optimal; NaN when unknown).</param>
 /// <param name="SolveTime">Wall-clock time of the solve, process start and file exchange included.</param>
 /// <param name="StatusText">The solver's own first line of the solution, for messages.</param>
+/// <param name="SolverTime">The wall-clock time the solver reports for itself (without process start and files), when it does.</param>
 public sealed record MilpSolution(
-    MilpStatus Status, double Objective, double BestBound, IReadOnlyList<double> Values, TimeSpan SolveTime, string StatusText)
+    MilpStatus Status, double Objective, double BestBound, IReadOnlyList<double> Values, TimeSpan SolveTime, string StatusText,
+    TimeSpan? SolverTime = null)
 {
     /// <summary>Whether <see cref="Values"/> is a feasible point (optimal or the best one when stopped).</summary>
     public bool HasSolution => Status is MilpStatus.Optimal or MilpStatus.TimeLimit;

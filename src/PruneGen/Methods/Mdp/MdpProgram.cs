@@ -15,19 +15,30 @@ namespace PruneGen.Methods.Mdp;
 /// it is kept (<see cref="PruningSpace.OwnerBlock"/>; residual streams outlive any one block and
 /// always count). This is the per-layer sum of the paper with a coupled group's layers sharing one
 /// term (project's choice).</para>
-/// <para>Products of binaries in the latency constraint become <c>p ≥ Σ factors − (k−1)</c>,
-/// <c>0 ≤ p ≤ 1</c> (the constraint pushes p down, so p equals the product at any optimum); in the
-/// objective <c>q ≤ each factor</c> (maximisation pushes q up). All coefficients are non-negative,
-/// which is what makes these one-sided forms exact.</para>
+/// <para>Every product of binaries gets one continuous variable in [0, 1], shared by every term
+/// that needs that product (a block's two convs multiply the same z, y_stream and y_inner). In the
+/// latency constraint it is bounded below, <c>p ≥ Σ factors − (k−1)</c> (the constraint pushes p
+/// down, so p is the product at an optimum); in the objective above, <c>q ≤ each factor</c>
+/// (maximisation pushes it up). All coefficients are non-negative, which makes these one-sided
+/// forms exact.</para>
 /// </remarks>
 public sealed class MdpProgram
 {
+    /// <summary>Relative margin kept below the budget.</summary>
+    public const double BudgetMargin = 1e-6;
+
     private readonly Variable[]?[] _y;
     private readonly Variable?[] _z;
+    private readonly Dictionary<string, Variable> _products = new();
+    private readonly HashSet<int> _boundedAbove = new();
+    private readonly HashSet<string> _tied = new();
+    private readonly List<(Variable Product, Variable[] Factors)> _productFactors = new();
+    private readonly HashSet<int> _pinned = new();
 
-    private MdpProgram(PruningSpace space, bool removeBlocks, string name)
+    private MdpProgram(PruningSpace space, bool removeBlocks, bool strengthen, string name)
     {
         Space = space;
+        Strengthened = strengthen;
         Model = new MilpModel(name);
         NetworkStructure structure = space.Structure;
         _y = new Variable[]?[structure.Groups.Count];
@@ -47,11 +58,11 @@ public sealed class MdpProgram
                 if (space.CanRemove(b)) _z[b] = Model.AddBinary($"z {structure.Blocks[b].Name} kept");
     }
 
-    /// <summary>Relative margin kept below the budget.</summary>
-    public const double BudgetMargin = 1e-6;
-
     public PruningSpace Space { get; }
     public MilpModel Model { get; }
+
+    /// <summary>Whether the valid equalities that tighten the LP relaxation were added (see <see cref="MaximiseImportance"/>).</summary>
+    public bool Strengthened { get; }
 
     /// <summary>The latency expression's constant part: layers whose cost no decision changes, in ms.</summary>
     public double FixedLatency { get; private set; }
@@ -63,14 +74,24 @@ public sealed class MdpProgram
     public double ObjectiveScale { get; private set; } = 1;
 
     /// <summary>The MDP program: maximise kept importance under a latency budget in ms.</summary>
-    public static MdpProgram MaximiseImportance(PruningSpace space, ImportanceScores scores, ILatencyTable table, double budgetMs, bool removeBlocks)
+    /// <param name="strengthen">
+    /// Add equalities that hold at every integer point, so the optimum is unchanged, but that tighten
+    /// the LP relaxation CBC bounds with: for a layer whose input and output widths are both decisions,
+    /// the products of one input width with all output widths sum to that input width's product with z
+    /// (and likewise per output width: the one-hot marginals of <c>y_in y_outᵀ</c>), and over a group's
+    /// widths the products with z sum to z. Without them the program is the bare linearisation of
+    /// METHODS.md, whose relaxation lets fractional widths make latency nearly free; CBC then needs
+    /// seconds instead of milliseconds to prove ResNet-20 optimal.
+    /// </param>
+    public static MdpProgram MaximiseImportance(PruningSpace space, ImportanceScores scores, ILatencyTable table, double budgetMs, bool removeBlocks, bool strengthen = true)
     {
         ArgumentNullException.ThrowIfNull(scores);
         if (!double.IsFinite(budgetMs) || budgetMs <= 0)
             throw new ArgumentOutOfRangeException(nameof(budgetMs), budgetMs, "the latency budget must be a positive number of milliseconds");
-        var program = new MdpProgram(space ?? throw new ArgumentNullException(nameof(space)), removeBlocks, "mdp");
+        var program = new MdpProgram(space ?? throw new ArgumentNullException(nameof(space)), removeBlocks, strengthen, "mdp");
         program.BuildLatency(table);
         program.BuildImportanceObjective(scores);
+        program.BoundProductsBelow();
         // A margin of 1e-6·Ψ absorbs CBC's integrality tolerance (1e-6), so the decoded structure's LUT
         // latency is at most Ψ exactly, not merely within tolerance.
         program.Model.AddConstraint("latency budget", program.Latency, ConstraintSense.LessOrEqual, budgetMs * (1 - BudgetMargin) - program.FixedLatency);
@@ -78,10 +99,11 @@ public sealed class MdpProgram
     }
 
     /// <summary>The smallest LUT latency the space can reach (used to explain an infeasible budget).</summary>
-    public static MdpProgram MinimiseLatency(PruningSpace space, ILatencyTable table, bool removeBlocks)
+    public static MdpProgram MinimiseLatency(PruningSpace space, ILatencyTable table, bool removeBlocks, bool strengthen = true)
     {
-        var program = new MdpProgram(space ?? throw new ArgumentNullException(nameof(space)), removeBlocks, "mdp-min-latency");
+        var program = new MdpProgram(space ?? throw new ArgumentNullException(nameof(space)), removeBlocks, strengthen, "mdp-min-latency");
         program.BuildLatency(table);
+        program.BoundProductsBelow();
         program.Model.SetObjective(ObjectiveSense.Minimize, program.Latency, program.FixedLatency);
         return program;
     }
@@ -106,6 +128,29 @@ public sealed class MdpProgram
             widths[g] = Space.Options(g)![chosen];
         }
         return (widths, blocks);
+    }
+
+    /// <summary>
+    /// The model's point for a structure of the space: y and z set as the structure says, every product
+    /// variable at the product of its factors. (Groups gone with a removed block may take any width.)
+    /// </summary>
+    public double[] PointOf(IReadOnlyList<int> groupWidths, IReadOnlyList<bool> blocksKept)
+    {
+        ArgumentNullException.ThrowIfNull(groupWidths);
+        ArgumentNullException.ThrowIfNull(blocksKept);
+        var values = new double[Model.Variables.Count];
+        for (int g = 0; g < _y.Length; g++)
+        {
+            if (_y[g] is not { } y) continue;
+            int k = Space.Options(g)!.ToList().IndexOf(groupWidths[g]);
+            if (k < 0) throw new ArgumentException($"width {groupWidths[g]} of group '{Space.Structure.Groups[g].Name}' is not among its options", nameof(groupWidths));
+            values[y[k].Index] = 1;
+        }
+        for (int b = 0; b < _z.Length; b++)
+            if (_z[b] is { } z) values[z.Index] = blocksKept[b] ? 1 : 0;
+        foreach (var (p, factors) in _productFactors)
+            values[p.Index] = factors.All(f => values[f.Index] == 1) ? 1 : 0;
+        return values;
     }
 
     /// <summary>The program's objective for a structure: Σ over live groups of the importance of their kept channels.</summary>
@@ -144,18 +189,11 @@ public sealed class MdpProgram
             for (int k = 0; k < y.Length; k++)
             {
                 double value = importance.Kept(widths[k]) * ObjectiveScale;
-                if (value == 0) continue;
-                if (z is null)
-                {
-                    objective.Add(y[k], value);
-                    continue;
-                }
-                // q = y·z from above: q ≤ y, q ≤ z.
-                Variable q = Model.AddContinuous($"q {structure.Groups[g].Name} = {widths[k]} and {structure.Blocks[owner].Name} kept", 0, 1);
-                Model.AddConstraint($"q <= y ({q.Label})", new LinearExpression().Add(q, 1).Add(y[k], -1), ConstraintSense.LessOrEqual, 0);
-                Model.AddConstraint($"q <= z ({q.Label})", new LinearExpression().Add(q, 1).Add(z.Value, -1), ConstraintSense.LessOrEqual, 0);
+                // q = z·y from above (q ≤ z, q ≤ y); y itself when the group outlives every block.
+                Variable q = z is { } zb ? Product([zb, y[k]], boundAbove: true) : y[k];
                 objective.Add(q, value);
             }
+            if (Strengthened && z is { } zg) TieToBlock(zg, g);
         }
         Model.SetObjective(ObjectiveSense.Maximize, objective);
     }
@@ -182,33 +220,107 @@ public sealed class MdpProgram
                     // A layer reading and writing one group (depthwise) sees the same width on both sides.
                     if (sameGroup && i.Width != o.Width) continue;
                     double ms = table.GetLatency(key, i.Width, o.Width);
-                    if (ms == 0) continue;
                     var factors = new List<Variable>(3);
                     if (z is { } zb) factors.Add(zb);
                     if (i.Variable is { } yi) factors.Add(yi);
                     if (o.Variable is { } yo && !(sameGroup && i.Variable is not null)) factors.Add(yo);
                     if (factors.Count == 0)
                         fixedLatency += ms;
-                    else if (factors.Count == 1)
-                        latency.Add(factors[0], ms);
                     else
-                        latency.Add(Product(factors, $"p {layer.Name} {i.Width}->{o.Width}"), ms);
+                        latency.Add(Product(factors, boundAbove: false), ms);
                 }
             }
+            if (Strengthened && !sameGroup && _y[layer.InputGroup] is not null && _y[layer.OutputGroup] is not null)
+                TieMarginals(z, layer.InputGroup, layer.OutputGroup);
         }
         Latency = latency;
         FixedLatency = fixedLatency;
     }
 
-    // p ≥ Σ factors − (k−1), 0 ≤ p ≤ 1: exact for the product of k binaries where p is pushed down.
-    private Variable Product(List<Variable> factors, string label)
+    /// <summary>
+    /// The variable standing for the product of binary <paramref name="factors"/> (the factor itself
+    /// for one), shared by every term with the same factors; with <paramref name="boundAbove"/> it gets
+    /// <c>p ≤ each factor</c>. Its lower bound <c>p ≥ Σ factors − (k−1)</c> is added at the end by
+    /// <see cref="BoundProductsBelow"/>.
+    /// </summary>
+    private Variable Product(IReadOnlyList<Variable> factors, bool boundAbove)
     {
-        Variable p = Model.AddContinuous(label, 0, 1);
-        var expression = new LinearExpression().Add(p, 1);
-        foreach (Variable f in factors) expression.Add(f, -1);
-        Model.AddConstraint($"{label} >= product", expression, ConstraintSense.GreaterOrEqual, -(factors.Count - 1));
+        if (factors.Count == 1) return factors[0];
+        Variable[] sorted = factors.DistinctBy(f => f.Index).OrderBy(f => f.Index).ToArray();
+        if (sorted.Length == 1) return sorted[0];
+        string key = string.Join(",", sorted.Select(f => f.Index.ToString(CultureInfo.InvariantCulture)));
+        if (!_products.TryGetValue(key, out Variable p))
+        {
+            p = Model.AddContinuous("product of " + string.Join(" and ", sorted.Select(f => f.Label)), 0, 1);
+            _products[key] = p;
+            _productFactors.Add((p, sorted));
+        }
+        if (boundAbove && _boundedAbove.Add(p.Index))
+            foreach (Variable f in sorted)
+                Model.AddConstraint($"p <= {f.Label} ({p.Label})", new LinearExpression().Add(p, 1).Add(f, -1), ConstraintSense.LessOrEqual, 0);
         return p;
     }
+
+    // p ≥ Σ factors − (k−1) for every product, except, when strengthened, those the marginal equalities
+    // already pin to the product at every integer point (their rows would only enlarge the LP CBC
+    // re-solves at each node).
+    private void BoundProductsBelow()
+    {
+        foreach (var (p, factors) in _productFactors)
+        {
+            if (Strengthened && _pinned.Contains(p.Index)) continue;
+            var lower = new LinearExpression().Add(p, 1);
+            foreach (Variable f in factors) lower.Add(f, -1);
+            Model.AddConstraint($"p >= sum - {factors.Length - 1} ({p.Label})", lower, ConstraintSense.GreaterOrEqual, -(factors.Length - 1));
+        }
+    }
+
+    // For groups A and B (and block z): Σ_j p(z, A_i, B_j) = p(z, A_i) for every i, and the same per j:
+    // at an integer point exactly one B_j is 1, so the row sum is the row's own product.
+    private void TieMarginals(Variable? z, int groupA, int groupB)
+    {
+        string key = string.Create(CultureInfo.InvariantCulture, $"{z?.Index ?? -1}:{Math.Min(groupA, groupB)}:{Math.Max(groupA, groupB)}");
+        if (!_tied.Add(key)) return;
+        Variable[] a = _y[groupA]!, b = _y[groupB]!;
+        for (int side = 0; side < 2; side++)
+        {
+            Variable[] rows = side == 0 ? a : b, columns = side == 0 ? b : a;
+            foreach (Variable row in rows)
+            {
+                var sum = new LinearExpression();
+                foreach (Variable column in columns)
+                {
+                    Variable p = Product(With(z, row, column), boundAbove: false);
+                    _pinned.Add(p.Index);
+                    sum.Add(p, 1);
+                }
+                sum.Add(Product(With(z, row), boundAbove: false), -1);
+                Model.AddConstraint($"marginal of {row.Label}{(z is { } zb ? " with " + zb.Label : "")} against {columns[0].Label}..", sum, ConstraintSense.Equal, 0);
+            }
+        }
+        if (z is { } zz)
+        {
+            TieToBlock(zz, groupA);
+            TieToBlock(zz, groupB);
+        }
+    }
+
+    // Σ_k p(z, y_k) = z (exactly one width when the block stays, none when it goes), and p(z, y_k) ≤ y_k.
+    private void TieToBlock(Variable z, int group)
+    {
+        if (!_tied.Add(string.Create(CultureInfo.InvariantCulture, $"{z.Index}:{group}"))) return;
+        var sum = new LinearExpression();
+        foreach (Variable y in _y[group]!)
+        {
+            Variable p = Product([z, y], boundAbove: true);
+            _pinned.Add(p.Index);
+            sum.Add(p, 1);
+        }
+        sum.Add(z, -1);
+        Model.AddConstraint($"widths of {Space.Structure.Groups[group].Name} sum to {z.Label}", sum, ConstraintSense.Equal, 0);
+    }
+
+    private static Variable[] With(Variable? z, params Variable[] factors) => z is { } zb ? [zb, .. factors] : factors;
 
     private Choice[] Choices(int group) => _y[group] is { } y
         ? Space.Options(group)!.Select((w, k) => new Choice(w, y[k])).ToArray()

@@ -16,7 +16,17 @@ public sealed record MdpOptions
     /// <summary>Give the program block variables; false is the channel-only variant.</summary>
     public bool RemoveBlocks { get; init; } = true;
 
-    public IMilpSolver Solver { get; init; } = new CbcSolver();
+    /// <summary>
+    /// CBC with its feasibility pump off: MDP's relaxation is tight (a handful of fractional binaries at
+    /// the root), so diving finds the optimum quickly and the pump only costs time; over ResNet-20 and
+    /// ResNet-56 at r = 0.3/0.5/0.7 (joint and channel-only) it cut CBC's total CPU time from 10.9 s to 6.4 s.
+    /// </summary>
+    public static CbcOptions DefaultCbcOptions { get; } = new() { ExtraArguments = ["feas", "off"] };
+
+    public IMilpSolver Solver { get; init; } = new CbcSolver(DefaultCbcOptions);
+
+    /// <summary>Add the valid inequalities that tighten CBC's relaxation (same optimum, far faster proof; see <see cref="MdpProgram.MaximiseImportance"/>).</summary>
+    public bool StrengthenLinearisation { get; init; } = true;
 
     /// <summary>Receives warnings and a one-line summary of the solve.</summary>
     public Action<string>? Log { get; init; }
@@ -25,10 +35,12 @@ public sealed record MdpOptions
 /// <summary>An MDP plan with the solve behind it.</summary>
 /// <param name="Status">Optimal, or TimeLimit (best feasible structure, see <see cref="PruningPlan.Warnings"/>).</param>
 /// <param name="Gap">Relative optimality gap (0 when proven optimal).</param>
+/// <param name="SolveTime">Wall-clock time of the solve, CBC's process start and file exchange included.</param>
+/// <param name="SolverTime">The part CBC reports as its own wall-clock time, when it does.</param>
 public sealed record MdpResult(
     string Method, int[] GroupWidths, bool[] BlocksKept, double CurrentLatencyMs, double BudgetMs, double PredictedLatencyMs,
     double KeptImportance, double CurrentImportance, IReadOnlyList<string> Warnings,
-    MilpStatus Status, double Gap, TimeSpan SolveTime, int Variables, int Constraints)
+    MilpStatus Status, double Gap, TimeSpan SolveTime, TimeSpan? SolverTime, int Variables, int Constraints)
     : PruningPlan(Method, GroupWidths, BlocksKept, CurrentLatencyMs, BudgetMs, PredictedLatencyMs, KeptImportance, CurrentImportance, Warnings);
 
 /// <summary>
@@ -55,7 +67,7 @@ public static class MdpPruner
         double budget = options.BudgetMs ?? LatencyBudget.FromReduction(current, options.LatencyReduction);
         string method = options.RemoveBlocks ? "mdp" : "mdp-channels";
 
-        MdpProgram program = MdpProgram.MaximiseImportance(space, scores, table, budget, options.RemoveBlocks);
+        MdpProgram program = MdpProgram.MaximiseImportance(space, scores, table, budget, options.RemoveBlocks, options.StrengthenLinearisation);
         MilpSolution solution = options.Solver.Solve(program.Model);
         var warnings = new List<string>();
         switch (solution.Status)
@@ -81,7 +93,7 @@ public static class MdpPruner
             warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{method}: the chosen structure's LUT latency {predicted:G9} ms exceeds the budget {budget:G9} ms"));
         var result = new MdpResult(method, widths, blocks, current, budget, predicted,
             MdpProgram.KeptImportance(space, scores, widths, blocks), MdpProgram.KeptImportance(space, scores, currentWidths, currentBlocks),
-            warnings, solution.Status, solution.Gap, solution.SolveTime, program.Model.Variables.Count, program.Model.Constraints.Count);
+            warnings, solution.Status, solution.Gap, solution.SolveTime, solution.SolverTime, program.Model.Variables.Count, program.Model.Constraints.Count);
         foreach (string warning in warnings) options.Log?.Invoke("warning: " + warning);
         options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"{method}: {solution.Status} in {solution.SolveTime.TotalMilliseconds:F0} ms ({result.Variables} variables, {result.Constraints} constraints); LUT latency {current:F3} -> {predicted:F3} ms (budget {budget:F3}), {result.BlocksRemoved(currentBlocks)} blocks removed"));
@@ -92,7 +104,7 @@ public static class MdpPruner
     public static double SmallestReachableLatency(PruningSpace space, ILatencyTable table, bool removeBlocks, IMilpSolver? solver = null)
     {
         MdpProgram program = MdpProgram.MinimiseLatency(space, table, removeBlocks);
-        MilpSolution solution = (solver ?? new CbcSolver()).Solve(program.Model);
+        MilpSolution solution = (solver ?? new CbcSolver(MdpOptions.DefaultCbcOptions)).Solve(program.Model);
         if (solution.Status != MilpStatus.Optimal)
             throw new MilpSolverException($"the smallest reachable latency could not be computed: CBC ended with '{solution.StatusText}'");
         var (widths, blocks) = program.Decode(solution);
