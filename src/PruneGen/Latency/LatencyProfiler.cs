@@ -7,6 +7,13 @@ using static PruneGen.Torch.torch;
 
 namespace PruneGen.Latency;
 
+/// <summary>How repeated timings of one entry become its latency.</summary>
+public enum LatencyStatistic
+{
+    Median,
+    Minimum,
+}
+
 /// <summary>How the profiler measures. Batch, threads, device and memory format become the table's key.</summary>
 public sealed record LatencyProfilerOptions
 {
@@ -18,8 +25,15 @@ public sealed record LatencyProfilerOptions
     /// <summary>Untimed forward passes per entry (allocator and kernel caches settle).</summary>
     public int Warmup { get; init; } = 3;
 
-    /// <summary>Timed forward passes per entry; the entry is their median.</summary>
+    /// <summary>Timed forward passes per entry; the entry is their median (or minimum, see <see cref="Statistic"/>).</summary>
     public int Repeats { get; init; } = 10;
+
+    /// <summary>
+    /// Median (METHODS.md) by default. <see cref="LatencyStatistic.Minimum"/> suits a shared machine:
+    /// other processes only ever add time (preempted OpenMP threads stall a whole parallel region), so
+    /// the fastest pass is the closest to the layer's own cost.
+    /// </summary>
+    public LatencyStatistic Statistic { get; init; } = LatencyStatistic.Median;
 
     /// <summary>The trainer's layout: channels_last is the faster one on these CPUs (ARCHITECTURE.md).</summary>
     public MemoryFormat MemoryFormat { get; init; } = MemoryFormat.ChannelsLast;
@@ -52,7 +66,7 @@ public static class LatencyProfiler
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         return new LatencyTableKey(DeviceDescription(options.Device), options.Threads, options.Batch, torch.__version__,
-            MemoryFormatName(options.MemoryFormat), StructureSignature.Of(structure));
+            MemoryFormatName(options.MemoryFormat), StructureSignature.Of(structure), StatisticName(options.Statistic));
     }
 
     public static LatencyTable Profile(NetworkStructure structure, LatencyProfilerOptions options, Action<string>? progress = null)
@@ -118,7 +132,7 @@ public static class LatencyProfiler
         return table;
     }
 
-    /// <summary>Median forward time in milliseconds of one operation at (c_in, c_out).</summary>
+    /// <summary>Median (or minimum) forward time in milliseconds of one operation at (c_in, c_out).</summary>
     public static double Measure(LatencyOperation operation, int inChannels, int outChannels, LatencyProfilerOptions options)
     {
         ArgumentNullException.ThrowIfNull(operation);
@@ -163,6 +177,7 @@ public static class LatencyProfiler
                 times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             }
             Array.Sort(times);
+            if (options.Statistic == LatencyStatistic.Minimum) return times[0];
             int mid = times.Length / 2;
             return times.Length % 2 == 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
         }
@@ -179,6 +194,8 @@ public static class LatencyProfiler
             _ = host.ToDouble();
         }
     }
+
+    public static string StatisticName(LatencyStatistic statistic) => statistic == LatencyStatistic.Minimum ? "min" : "median";
 
     public static string MemoryFormatName(MemoryFormat format) => format switch
     {

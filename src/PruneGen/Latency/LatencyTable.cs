@@ -4,7 +4,7 @@ namespace PruneGen.Latency;
 
 /// <summary>How a measured table was produced (stored with it, not part of its key).</summary>
 /// <param name="Warmup">Untimed forward passes before timing each entry.</param>
-/// <param name="Repeats">Timed forward passes per entry; the entry is their median.</param>
+/// <param name="Repeats">Timed forward passes per entry; the entry is their median or minimum (<see cref="LatencyTableKey.Statistic"/>).</param>
 /// <param name="ProfilingSeconds">Wall-clock time the whole profile took.</param>
 public sealed record LatencyMeasurement(int Warmup, int Repeats, double ProfilingSeconds, DateTimeOffset CreatedUtc);
 

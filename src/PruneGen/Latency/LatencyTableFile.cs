@@ -75,12 +75,12 @@ public static class LatencyTableFile
         json.WriteString("libtorch", table.Key.LibTorchVersion);
         json.WriteString("memory_format", table.Key.MemoryFormat);
         json.WriteString("signature", table.Key.Signature);
+        json.WriteString("statistic", table.Key.Statistic);
         json.WriteEndObject();
 
         json.WriteStartObject("measurement");
         json.WriteNumber("warmup", table.Measurement.Warmup);
         json.WriteNumber("repeats", table.Measurement.Repeats);
-        json.WriteString("statistic", "median");
         json.WriteNumber("profiling_seconds", Math.Round(table.Measurement.ProfilingSeconds, 3));
         json.WriteString("created_utc", table.Measurement.CreatedUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
         json.WriteEndObject();
@@ -119,7 +119,7 @@ public static class LatencyTableFile
         JsonElement k = root.GetProperty("key");
         var key = new LatencyTableKey(
             RequiredString(k, "device"), k.GetProperty("threads").GetInt32(), k.GetProperty("batch").GetInt32(),
-            RequiredString(k, "libtorch"), RequiredString(k, "memory_format"), RequiredString(k, "signature"));
+            RequiredString(k, "libtorch"), RequiredString(k, "memory_format"), RequiredString(k, "signature"), RequiredString(k, "statistic"));
         JsonElement m = root.GetProperty("measurement");
         var measurement = new LatencyMeasurement(
             m.GetProperty("warmup").GetInt32(), m.GetProperty("repeats").GetInt32(), m.GetProperty("profiling_seconds").GetDouble(),

@@ -12,7 +12,8 @@ namespace PruneGen.Latency;
 /// <param name="Device">The device in words, e.g. "cpu: AMD EPYC 7B13" or "cuda:0".</param>
 /// <param name="MemoryFormat">"channels_last" or "contiguous": the layout the layers ran in.</param>
 /// <param name="Signature">Hash of the measured operations and their (c_in, c_out) grids (<see cref="StructureSignature"/>).</param>
-public sealed record LatencyTableKey(string Device, int Threads, int Batch, string LibTorchVersion, string MemoryFormat, string Signature)
+/// <param name="Statistic">How repeated timings become an entry: "median" or "min".</param>
+public sealed record LatencyTableKey(string Device, int Threads, int Batch, string LibTorchVersion, string MemoryFormat, string Signature, string Statistic = "median")
 {
     /// <summary>One line per field that differs, "threads: stored 2, requested 4"; empty when the keys match.</summary>
     public IReadOnlyList<string> Differences(LatencyTableKey requested)
@@ -30,6 +31,7 @@ public sealed record LatencyTableKey(string Device, int Threads, int Batch, stri
         Compare("libtorch", LibTorchVersion, requested.LibTorchVersion);
         Compare("memory format", MemoryFormat, requested.MemoryFormat);
         Compare("network signature", Signature, requested.Signature);
+        Compare("statistic", Statistic, requested.Statistic);
         return differences;
     }
 }

@@ -58,9 +58,10 @@ public static class MdpBenchmarks
         var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 3 };
         var repeats = new Option<int>("--repeats") { DefaultValueFactory = _ => 10 };
         var format = new Option<string>("--memory-format") { Description = "channels_last or contiguous", DefaultValueFactory = _ => "channels_last" };
+        var statistic = new Option<string>("--statistic") { Description = "median or min of the timed passes", DefaultValueFactory = _ => "median" };
         var output = new Option<string?>("--out") { Description = "the LUT file (reused when its key matches; default: <network>.lut.json in the current folder)" };
         var check = new Option<bool>("--check") { Description = "then time the whole network at widths 1.0/0.75/0.5/0.25 against the LUT's prediction", DefaultValueFactory = _ => true };
-        var command = new Command("profile-latency", "Profile a network's bilayer latency table and report how long it took") { network, batch, threads, warmup, repeats, format, output, check };
+        var command = new Command("profile-latency", "Profile a network's bilayer latency table and report how long it took") { network, batch, threads, warmup, repeats, format, statistic, output, check };
         command.SetAction(result =>
         {
             string which = result.GetValue(network)!;
@@ -74,6 +75,12 @@ public static class MdpBenchmarks
             {
                 Batch = result.GetValue(batch), Threads = result.GetValue(threads), Warmup = result.GetValue(warmup),
                 Repeats = result.GetValue(repeats), MemoryFormat = memoryFormat,
+                Statistic = result.GetValue(statistic) switch
+                {
+                    "median" => LatencyStatistic.Median,
+                    "min" => LatencyStatistic.Minimum,
+                    var other => throw new ArgumentException($"--statistic: unknown value '{other}' (median or min)"),
+                },
             };
             Func<IPrunableNetwork> create = which switch
             {
@@ -128,7 +135,7 @@ public static class MdpBenchmarks
         using var module = (nn.Module)network;
         NetworkStructure structure = network.Structure;
         int entries = LatencyModel.Grids(structure).Sum(g => g.Pairs.Count);
-        output.WriteLine(Invariant($"== profile-latency {structure.Name}: {entries} entries, batch {options.Batch}, {options.Threads} threads, {LatencyProfiler.MemoryFormatName(options.MemoryFormat)}, warm-up {options.Warmup}, median of {options.Repeats}; libtorch {torch.__version__}"));
+        output.WriteLine(Invariant($"== profile-latency {structure.Name}: {entries} entries, batch {options.Batch}, {options.Threads} threads, {LatencyProfiler.MemoryFormatName(options.MemoryFormat)}, warm-up {options.Warmup}, {LatencyProfiler.StatisticName(options.Statistic)} of {options.Repeats}; libtorch {torch.__version__}"));
         var stopwatch = Stopwatch.StartNew();
         LatencyTable table = LatencyProfiler.LoadOrProfile(path, structure, options, line => output.WriteLine("  " + line));
         output.WriteLine(Invariant($"profiling_seconds={table.Measurement.ProfilingSeconds:F1} (this run: {stopwatch.Elapsed.TotalSeconds:F1} s; table at {path})"));
@@ -179,7 +186,7 @@ public static class MdpBenchmarks
             using (network.forward(input)) { }
             if (i >= options.Warmup) times[i - options.Warmup] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
-        return Median(times);
+        return options.Statistic == LatencyStatistic.Minimum ? times.Min() : Median(times);
     }
 
     /// <summary>A LUT shaped like measured CPU tables: a fixed cost per layer, a part proportional to MACs, and noise.</summary>

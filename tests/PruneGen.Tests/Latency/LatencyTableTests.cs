@@ -38,6 +38,8 @@ public sealed class LatencyTableTests : IDisposable
         Assert.Contains(table.Operations, op => op.Key.Kind == LayerKind.Linear && op.Bias && !op.Relu);
         Assert.True(table.Measurement.ProfilingSeconds > 0);
         Assert.Equal(3, table.Measurement.Repeats);
+        Assert.Equal("median", table.Key.Statistic);
+        Assert.Equal("min", LatencyProfiler.KeyFor(structure, Tiny with { Statistic = LatencyStatistic.Minimum }).Statistic);
     }
 
     [Fact]
@@ -79,10 +81,11 @@ public sealed class LatencyTableTests : IDisposable
         string path = Path.Combine(_folder, "toy.lut.json");
         LatencyTableFile.Save(table, path);
 
-        var requested = table.Key with { Threads = table.Key.Threads + 3, Batch = 64 };
+        var requested = table.Key with { Threads = table.Key.Threads + 3, Batch = 64, Statistic = "min" };
         var error = Assert.Throws<LatencyTableMismatchException>(() => LatencyTableFile.Load(path, requested));
 
-        Assert.Equal(2, error.Differences.Count);
+        Assert.Equal(3, error.Differences.Count);
+        Assert.Contains("statistic: stored median, requested min", error.Message);
         Assert.Contains($"threads: stored {table.Key.Threads}, requested {table.Key.Threads + 3}", error.Message);
         Assert.Contains("batch: stored 128, requested 64", error.Message);
         Assert.Contains(path, error.Message);
