@@ -11,6 +11,7 @@ namespace PruneGen.Torch.Native;
 internal static class NativeLibraryLoader
 {
     private static int s_registered;
+    private static int s_threadsApplied;
 
     // A library-level initializer is deliberate: the resolver must exist before the first P/Invoke.
 #pragma warning disable CA2255
@@ -44,7 +45,9 @@ internal static class NativeLibraryLoader
                 "Build the solution (the PruneGen.Torch build compiles it; run ./dev.sh setup first on a new machine), " +
                 "and make sure libtorch is installed (Debian: libtorch-dev) or PRUNEGEN_LIBTORCH points at a libtorch directory.", e);
         }
-        ApplyDefaultThreadCount(handle);
+        // The runtime calls the resolver again for every P/Invoke it binds; apply the default once only,
+        // or each newly bound entry point would undo the user's set_num_threads.
+        if (Interlocked.Exchange(ref s_threadsApplied, 1) == 0) ApplyDefaultThreadCount(handle);
         return handle;
     }
 
