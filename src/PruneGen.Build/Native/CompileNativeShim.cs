@@ -28,14 +28,15 @@ public sealed class CompileNativeShim : MSBuildTask, ICancelableTask
     // -fvisibility=hidden: only PG_API entry points are exported, the rest stays internal.
     private static readonly string[] BaseCompileFlags = { "-std=c++17", "-O2", "-fPIC", "-fvisibility=hidden", "-Wall" };
 
-    // Passing these as -isystem would reorder the compiler's own search path and break libstdc++'s
-    // #include_next; they are searched anyway.
+    // Passing these (or a symbolic link to them) as -isystem would reorder the compiler's own search
+    // path and break libstdc++'s #include_next; they are searched anyway.
     private static readonly HashSet<string> ImplicitIncludeDirs = new HashSet<string>(StringComparer.Ordinal)
     {
         "/usr/include", "/usr/local/include",
     };
 
     private readonly ToolRunner _runner = new ToolRunner();
+    private bool _compilerMissingReported;
 
     [Required] public ITaskItem[] Sources { get; set; } = Array.Empty<ITaskItem>();
 
@@ -179,7 +180,7 @@ public sealed class CompileNativeShim : MSBuildTask, ICancelableTask
         foreach (ITaskItem include in IncludeDirs)
         {
             string dir = Path.GetFullPath(include.ItemSpec).TrimEnd('/');
-            if (ImplicitIncludeDirs.Contains(dir)) continue;
+            if (ImplicitIncludeDirs.Contains(RealPath.Resolve(dir).TrimEnd('/'))) continue;
             arguments.Add("-isystem");
             arguments.Add(dir);
         }
@@ -324,6 +325,9 @@ public sealed class CompileNativeShim : MSBuildTask, ICancelableTask
         }
         catch (Win32Exception e)
         {
+            // Parallel compiles all hit this; one error says it.
+            if (_compilerMissingReported) return null;
+            _compilerMissingReported = true;
             Log.LogError(null, CompilerMissingCode, null, null, 0, 0, 0, 0,
                 "the C++ compiler '{0}' could not be started ({1}). Install g++ (`./dev.sh setup` does) or set PruneGenCxx to a compiler.",
                 Compiler, e.Message);

@@ -97,14 +97,14 @@ public class ParamGroup : ILearningRateController
 
     internal bool HasOptions => _options is not null;
 
+    /// <summary>
+    /// The learning rate the next step uses. Not range-checked (as in PyTorch): a schedule may
+    /// legitimately end below zero, e.g. OneCycleLR's linear anneal on its final step.
+    /// </summary>
     public double LearningRate
     {
         get => Options.LearningRate ?? throw new InvalidOperationException("the parameter group has no learning rate");
-        set
-        {
-            if (!(value >= 0)) throw new ArgumentOutOfRangeException(nameof(value), value, "learning rate must be non-negative");
-            Options.LearningRate = value;
-        }
+        set => Options.LearningRate = value;
     }
 
     public double InitialLearningRate

@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace PruneGen.Data;
 
 /// <summary>
@@ -15,7 +19,8 @@ internal sealed class BatchAssembler
     private readonly bool _channelsLast;
     private readonly float[] _scale;       // value * scale + offset, per channel
     private readonly float[] _offset;
-    private readonly float[][]? _byteTable; // per channel: the normalised value of each byte
+    private readonly ByteMap[]? _byteMaps;  // per channel: the normalised value of each byte
+    private readonly FloatMap[] _floatMaps;
 
     public BatchAssembler(ImageDataset dataset, Normalization? normalization, Augmentation? augmentation, long augmentationSeed, bool channelsLast)
     {
@@ -35,15 +40,17 @@ internal sealed class BatchAssembler
             _scale[c] = toUnit / std;
             _offset[c] = -mean / std;
         }
+        _floatMaps = Enumerable.Range(0, channels).Select(c => new FloatMap(_scale[c], _offset[c])).ToArray();
         if (dataset.Storage == PixelStorage.Byte)
         {
-            _byteTable = new float[channels][];
+            _byteMaps = new ByteMap[channels];
             for (int c = 0; c < channels; c++)
             {
-                // Same arithmetic as torchvision (x/255 - mean)/std, in float.
+                // Same float arithmetic as torchvision's ToTensor then Normalize: (v / 255 - mean) / std.
                 float mean = normalization?.Mean[c] ?? 0f, std = normalization?.Std[c] ?? 1f;
-                _byteTable[c] = new float[256];
-                for (int v = 0; v < 256; v++) _byteTable[c][v] = (v / 255f - mean) / std;
+                var table = new float[256];
+                for (int v = 0; v < 256; v++) table[v] = (v / 255f - mean) / std;
+                _byteMaps[c] = new ByteMap(table);
             }
         }
     }
@@ -71,16 +78,16 @@ internal sealed class BatchAssembler
                 if (a.HorizontalFlip) flip = random.NextBool();
             }
             Span<float> destination = images.Slice(j * size, size);
-            if (_byteTable is not null)
-                WriteImage(_dataset.BytePixels.Slice(index * size, size), destination, new ByteMap(_byteTable), shiftY, shiftX, flip);
+            if (_byteMaps is not null)
+                WriteImage(_dataset.BytePixels.Slice(index * size, size), destination, _byteMaps!, shiftY, shiftX, flip);
             else
-                WriteImage(_dataset.FloatPixels.Slice(index * size, size), destination, new FloatMap(_scale, _offset), shiftY, shiftX, flip);
+                WriteImage(_dataset.FloatPixels.Slice(index * size, size), destination, _floatMaps, shiftY, shiftX, flip);
         }
     }
 
     // Output pixel (c, y, x) reads source (c, y + shiftY, x' + shiftX) with x' = flip ? W-1-x : x;
     // outside the source it is the normalised value of a zero pixel (the crop's padding).
-    private void WriteImage<TPixel, TMap>(ReadOnlySpan<TPixel> source, Span<float> destination, TMap map, int shiftY, int shiftX, bool flip)
+    private void WriteImage<TPixel, TMap>(ReadOnlySpan<TPixel> source, Span<float> destination, TMap[] maps, int shiftY, int shiftX, bool flip)
         where TMap : struct, IPixelMap<TPixel>
     {
         int channels = _dataset.Channels, height = _dataset.Height, width = _dataset.Width, plane = height * width;
@@ -92,7 +99,15 @@ internal sealed class BatchAssembler
         int end = flip ? Math.Min(width, width + shiftX) : Math.Min(width, width - shiftX);
         for (int c = 0; c < channels; c++)
         {
+            TMap map = maps[c];
             float padding = _offset[c];
+            ReadOnlySpan<TPixel> sourcePlane = source.Slice(c * plane, plane);
+            // Fast path: whole unshifted, unflipped NCHW plane in one run.
+            if (xStride == 1 && !flip && shiftX == 0 && shiftY == 0)
+            {
+                map.MapRun(sourcePlane, destination.Slice(c * channelStride, plane));
+                continue;
+            }
             for (int y = 0; y < height; y++)
             {
                 Span<float> row = destination[(c * channelStride + y * rowStride)..];
@@ -102,41 +117,65 @@ internal sealed class BatchAssembler
                     for (int x = 0; x < width; x++) row[x * xStride] = padding;
                     continue;
                 }
-                ReadOnlySpan<TPixel> sourceRow = source.Slice(c * plane + sourceY * width, width);
+                ReadOnlySpan<TPixel> sourceRow = sourcePlane.Slice(sourceY * width, width);
                 for (int x = 0; x < first; x++) row[x * xStride] = padding;
                 if (flip)
                 {
                     int mirror = width - 1 + shiftX;
-                    for (int x = first; x < end; x++) row[x * xStride] = map.Map(sourceRow[mirror - x], c);
+                    for (int x = first; x < end; x++) row[x * xStride] = map.Map(sourceRow[mirror - x]);
                 }
                 else if (xStride == 1)
                 {
-                    ReadOnlySpan<TPixel> from = sourceRow[(first + shiftX)..(end + shiftX)];
-                    Span<float> to = row[first..end];
-                    for (int x = 0; x < to.Length; x++) to[x] = map.Map(from[x], c);
+                    map.MapRun(sourceRow[(first + shiftX)..(end + shiftX)], row[first..end]);
                 }
                 else
                 {
-                    for (int x = first; x < end; x++) row[x * xStride] = map.Map(sourceRow[x + shiftX], c);
+                    for (int x = first; x < end; x++) row[x * xStride] = map.Map(sourceRow[x + shiftX]);
                 }
                 for (int x = end; x < width; x++) row[x * xStride] = padding;
             }
         }
     }
 
-    // Struct maps let the JIT specialise WriteImage per storage type (no virtual call per pixel).
+    // One channel's value mapping. Struct maps let the JIT specialise WriteImage per storage type
+    // (no virtual call per pixel) and keep the channel's table or coefficients in registers.
     private interface IPixelMap<TPixel>
     {
-        float Map(TPixel value, int channel);
+        float Map(TPixel value);
+
+        /// <summary>Maps a contiguous run (destination.Length values).</summary>
+        void MapRun(ReadOnlySpan<TPixel> source, Span<float> destination);
     }
 
-    private readonly struct ByteMap(float[][] table) : IPixelMap<byte>
+    private readonly struct ByteMap(float[] table) : IPixelMap<byte>
     {
-        public float Map(byte value, int channel) => table[channel][value];
+        // A byte indexes a 256-entry table, so the lookup needs no bounds check.
+        public float Map(byte value) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(table), value);
+
+        public void MapRun(ReadOnlySpan<byte> source, Span<float> destination)
+        {
+            ref float t = ref MemoryMarshal.GetArrayDataReference(table);
+            source = source[..destination.Length];
+            for (int i = 0; i < source.Length; i++) destination[i] = Unsafe.Add(ref t, source[i]);
+        }
     }
 
-    private readonly struct FloatMap(float[] scale, float[] offset) : IPixelMap<float>
+    private readonly struct FloatMap(float scale, float offset) : IPixelMap<float>
     {
-        public float Map(float value, int channel) => value * scale[channel] + offset[channel];
+        public float Map(float value) => value * scale + offset;
+
+        public void MapRun(ReadOnlySpan<float> source, Span<float> destination)
+        {
+            source = source[..destination.Length];
+            int i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var s = new Vector<float>(scale);
+                var o = new Vector<float>(offset);
+                for (; i <= source.Length - Vector<float>.Count; i += Vector<float>.Count)
+                    (new Vector<float>(source[i..]) * s + o).CopyTo(destination[i..]);
+            }
+            for (; i < source.Length; i++) destination[i] = source[i] * scale + offset;
+        }
     }
 }

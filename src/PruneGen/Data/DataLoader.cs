@@ -144,8 +144,7 @@ public sealed class DataLoader
     // channels-last tensor, so no second copy is needed.
     private static Tensor ChannelsLastView(ReadOnlySpan<float> pixels, int count, int channels, int height, int width)
     {
-        // INTERIM until Tensor.permute lands from branch tensor-ops.
-        _ = pixels; _ = count; _ = channels; _ = height; _ = width;
-        throw new NotSupportedException("channels-last batches need Tensor.permute (branch tensor-ops)");
+        using Tensor nhwc = tensor(pixels, [count, height, width, channels]);
+        return nhwc.permute(0, 3, 1, 2);
     }
 }

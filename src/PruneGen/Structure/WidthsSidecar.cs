@@ -83,6 +83,17 @@ public sealed class WidthsSidecar
         return new WidthsSidecar(network, widths, blocks);
     }
 
+    /// <summary>Throws a <see cref="FormatException"/> unless the sidecar holds exactly these widths and block flags.</summary>
+    public void RequireExactly(IReadOnlyCollection<string> groupNames, IReadOnlyCollection<string> blockNames)
+    {
+        var problems = new List<string>();
+        problems.AddRange(groupNames.Where(n => !Widths.ContainsKey(n)).Select(n => $"width \"{n}\" is missing"));
+        problems.AddRange(Widths.Keys.Where(n => !groupNames.Contains(n)).Select(n => $"width \"{n}\" is not a group of {Network}"));
+        problems.AddRange(blockNames.Where(n => !Blocks.ContainsKey(n)).Select(n => $"block flag \"{n}\" is missing"));
+        problems.AddRange(Blocks.Keys.Where(n => !blockNames.Contains(n)).Select(n => $"block flag \"{n}\" is not a removable block of {Network}"));
+        if (problems.Count > 0) throw new FormatException($"the widths sidecar does not match {Network}: " + string.Join("; ", problems));
+    }
+
     private static JsonElement Required(JsonElement root, string name) =>
         root.TryGetProperty(name, out JsonElement value) ? value : throw new FormatException($"the \"{name}\" entry is missing");
 }

@@ -284,4 +284,29 @@ public class DataLoaderTests
             }
         }
     }
+
+    [Fact]
+    public void ChannelsLastBatchesHoldTheSameValuesInNhwcMemory()
+    {
+        ImageDataset data = RandomBytes(12, 3, 5, seed: 8);
+        var options = new DataLoaderOptions
+        {
+            BatchSize = 5, Seed = 2, Normalization = new Normalization([0.4f, 0.5f, 0.6f], [0.2f, 0.25f, 0.3f]),
+            Augmentation = Augmentation.CropAndFlip(1),
+        };
+        var loader = new DataLoader(data, options);
+        var channelsLast = new DataLoader(data, options with { MemoryFormat = MemoryFormat.ChannelsLast });
+        foreach (var (a, b) in loader.Epoch(1).Zip(channelsLast.Epoch(1)))
+        {
+            using (a) using (b)
+            {
+                Assert.Equal(a.Images.shape, b.Images.shape);
+                Assert.True(b.Images.is_contiguous(MemoryFormat.ChannelsLast));
+                Assert.False(b.Images.is_contiguous());
+                Assert.Equal([3L * 5 * 5, 1, 5 * 3, 3], b.Images.stride()); // NHWC strides of an NCHW-shaped tensor
+                Assert.Equal(a.Images.data<float>(), b.Images.data<float>()); // data<T> reads in logical (NCHW) order
+                Assert.Equal(a.Labels.data<long>(), b.Labels.data<long>());
+            }
+        }
+    }
 }
