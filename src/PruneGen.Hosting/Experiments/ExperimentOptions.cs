@@ -1,13 +1,6 @@
-namespace PruneGen.Experiments;
+using PruneGen.Training;
 
-/// <summary>Learning-rate schedules the trainer offers.</summary>
-public enum LrScheduleKind
-{
-    Constant,
-    Cosine,
-    Step,
-    OneCycle,
-}
+namespace PruneGen.Experiments;
 
 /// <summary>
 /// Options every experiment accepts. An experiment's own options class derives from this one and adds
@@ -28,7 +21,7 @@ public class ExperimentOptions
     public double LearningRate { get; set; }
     public double Momentum { get; set; }
     public double WeightDecay { get; set; }
-    public LrScheduleKind LrSchedule { get; set; }
+    public LearningRateScheduleKind LrSchedule { get; set; }
     public int WarmupEpochs { get; set; }
 
     // ---- running ----------------------------------------------------------------------------------
@@ -63,9 +56,9 @@ public static class CommonOptions
         Option.Double<T>("lr", o => o.LearningRate, (o, v) => o.LearningRate = v, 0.1, "peak learning rate of the weights", min: 0, max: 100),
         Option.Double<T>("momentum", o => o.Momentum, (o, v) => o.Momentum = v, 0.9, "SGD momentum", min: 0, max: 1),
         Option.Double<T>("weight_decay", o => o.WeightDecay, (o, v) => o.WeightDecay = v, 5e-4, "L2 weight decay", min: 0, max: 1),
-        Option.Choice<T, LrScheduleKind>("lr_schedule", o => o.LrSchedule, (o, v) => o.LrSchedule = v, LrScheduleKind.Cosine,
+        Option.Choice<T, LearningRateScheduleKind>("lr_schedule", o => o.LrSchedule, (o, v) => o.LrSchedule = v, LearningRateScheduleKind.Cosine,
             "learning-rate schedule over the whole run",
-            ("constant", LrScheduleKind.Constant), ("cosine", LrScheduleKind.Cosine), ("step", LrScheduleKind.Step), ("one_cycle", LrScheduleKind.OneCycle)),
+            ("constant", LearningRateScheduleKind.Constant), ("cosine", LearningRateScheduleKind.Cosine), ("step", LearningRateScheduleKind.Step), ("one_cycle", LearningRateScheduleKind.OneCycle)),
         Option.Int<T>("warmup_epochs", o => o.WarmupEpochs, (o, v) => o.WarmupEpochs = v, 0, "linear warm-up epochs before the schedule", min: 0),
         Option.Int<T>("checkpoint_every", o => o.CheckpointEvery, (o, v) => o.CheckpointEvery = v, 0,
             "also checkpoint every N steps inside an epoch (0 = at epoch ends only)", min: 0),

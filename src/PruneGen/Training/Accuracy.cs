@@ -9,25 +9,9 @@ public static class Accuracy
     /// <summary>Number of rows of <paramref name="logits"/> [B, K] whose arg-max equals <paramref name="labels"/> [B].</summary>
     public static long CountCorrect(Tensor logits, Tensor labels)
     {
-        long[] shape = logits.shape;
-        if (shape.Length != 2) throw new ArgumentException($"logits must be [batch, classes], got [{string.Join(", ", shape)}]", nameof(logits));
-        // Copy-out is cheap at classification sizes (B·K floats) and exact; ties go to the first index as in argmax.
-        float[] values = logits.detach().data<float>();
-        long[] targets = labels.data<long>();
-        int classes = (int)shape[1];
-        long correct = 0;
-        for (int row = 0; row < targets.Length; row++)
-        {
-            int best = 0;
-            float bestValue = values[row * classes];
-            for (int k = 1; k < classes; k++)
-            {
-                float v = values[row * classes + k];
-                if (v > bestValue) { best = k; bestValue = v; }
-            }
-            if (best == targets[row]) correct++;
-        }
-        return correct;
+        if (logits.dim() != 2) throw new ArgumentException($"logits must be [batch, classes], got [{string.Join(", ", logits.shape)}]", nameof(logits));
+        using var scope = NewDisposeScope();
+        return logits.detach().argmax(1).eq(labels).sum().ToInt64();
     }
 
     /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> over every batch of <paramref name="data"/>.</summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using PruneGen.Structure;
 using static PruneGen.Torch.torch;
 
@@ -23,7 +25,16 @@ public sealed class TrainableNetwork : IDisposable
         Widths = widths ?? new WidthsSidecar(name, new Dictionary<string, int>(), new Dictionary<string, bool>());
         Macs = macs;
         Params = parameters ?? module.parameters().Sum(p => p.numel());
+        Prunable = module as IPrunableNetwork;
     }
+
+    /// <summary>
+    /// Wraps a generated network; <paramref name="widths"/> is its <c>CurrentWidths.ToSidecar()</c>
+    /// (the sidecar type is generated per network, so it is passed in).
+    /// </summary>
+    public static TrainableNetwork FromPrunable<TNetwork>(TNetwork network, WidthsSidecar widths)
+        where TNetwork : nn.Module<Tensor, Tensor>, IPrunableNetwork =>
+        new(network.Structure.Name, network, widths, network.Macs(), network.Params());
 
     public string Name { get; }
     public nn.Module<Tensor, Tensor> Module { get; }
@@ -31,8 +42,22 @@ public sealed class TrainableNetwork : IDisposable
     public long Macs { get; }
     public long Params { get; }
 
+    /// <summary>The module as a generated prunable network, when it is one.</summary>
+    public IPrunableNetwork? Prunable { get; }
+
     /// <summary>Removable blocks that have been removed, in declaration order.</summary>
     public IReadOnlyList<string> RemovedBlocks => Widths.Blocks.Where(b => !b.Value).Select(b => b.Key).ToArray();
+
+    /// <summary>The per-layer table of a generated network, or a parameter listing for a plain module.</summary>
+    public string Summary()
+    {
+        if (Prunable is not null) return Prunable.Summary();
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{Name}: {Params:N0} parameters{(Macs >= 0 ? $", {Macs:N0} MACs" : "")}\n");
+        foreach ((string name, nn.Parameter p) in Module.named_parameters())
+            text.Append(CultureInfo.InvariantCulture, $"  {name,-40} [{string.Join(", ", p.shape)}]\n");
+        return text.ToString();
+    }
 
     public void Dispose() => Module.Dispose();
 }

@@ -64,6 +64,7 @@ public sealed class Trainer
         try
         {
             context.BuildOptimizer();
+            RecordDenseFacts(context.Facts, network);
             return Loop(context, new Position(0, 0, 0, 0, 0, 0, 0), [], stop, []);
         }
         catch
@@ -117,6 +118,22 @@ public sealed class Trainer
             context.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Facts about the network as built, before any pruning: the reference point of summaries.</summary>
+    public static class Facts
+    {
+        public const string DenseMacs = "dense_macs";
+        public const string DenseParams = "dense_params";
+        public const string DenseWidths = "dense_widths";
+        public const string DenseTestAccuracy = "dense_test_accuracy";
+    }
+
+    private static void RecordDenseFacts(System.Text.Json.Nodes.JsonObject facts, TrainableNetwork network)
+    {
+        facts[Facts.DenseMacs] = network.Macs;
+        facts[Facts.DenseParams] = network.Params;
+        facts[Facts.DenseWidths] = System.Text.Json.Nodes.JsonNode.Parse(network.Widths.ToJson());
     }
 
     /// <summary>Where the loop stands; the running sums cover the current epoch's finished steps.</summary>

@@ -7,15 +7,46 @@ namespace PruneGen.Hosting.Tests.Training;
 /// <summary>A tiny CNN and synthetic data: enough to exercise BN statistics, dropout's RNG and momentum.</summary>
 internal static class TinyNetwork
 {
-    public static TrainableNetwork Create() =>
-        new("Tiny", nn.Sequential(
-            ("conv", nn.Conv2d(3, 8, 3, padding: 1)),
-            ("bn", nn.BatchNorm2d(8)),
+    public const int FullWidth = 8;
+
+    /// <summary>The network at <paramref name="width"/> conv channels, with a widths sidecar so it can be slimmed and rebuilt.</summary>
+    public static TrainableNetwork Create(int width = FullWidth)
+    {
+        var module = nn.Sequential(
+            ("conv", nn.Conv2d(3, width, 3, padding: 1)),
+            ("bn", nn.BatchNorm2d(width)),
             ("relu", nn.ReLU()),
             ("drop", nn.Dropout(0.2)),
             ("pool", nn.AdaptiveAvgPool2d(1)),
             ("flat", nn.Flatten()),
-            ("fc", nn.Linear(8, 4))));
+            ("fc", nn.Linear(width, 4)));
+        long macs = 8 * 8 * width * 3 * 9 + width * 4;
+        return new TrainableNetwork("Tiny", module, Widths(width), macs);
+    }
+
+    public static Structure.WidthsSidecar Widths(int width) =>
+        new("Tiny", new Dictionary<string, int> { ["conv"] = width }, new Dictionary<string, bool>());
+
+    /// <summary>Rebuilds from a sidecar (resume) or at full width.</summary>
+    public static TrainableNetwork FromSidecar(Structure.WidthsSidecar? widths) => Create(widths?.Widths["conv"] ?? FullWidth);
+
+    /// <summary>A physically smaller copy keeping the first <paramref name="keep"/> conv channels (and their BN and classifier inputs).</summary>
+    public static TrainableNetwork Slim(TrainableNetwork network, int keep)
+    {
+        TrainableNetwork slim = Create(keep);
+        using var scope = NewDisposeScope();
+        var source = network.Module.state_dict();
+        var target = new Dictionary<string, Tensor>();
+        foreach ((string key, Tensor value) in source)
+            target[key] = key switch
+            {
+                "fc.weight" => value.narrow(1, 0, keep).contiguous(),
+                "fc.bias" or "bn.num_batches_tracked" => value,
+                _ => value.narrow(0, 0, keep).contiguous(),
+            };
+        slim.Module.load_state_dict(target);
+        return slim;
+    }
 
     public static DataLoader TrainLoader(int images = 48, int batch = 8) =>
         new(SyntheticImages.Create(seed: 5, count: images, classes: 4, channels: 3, size: 8), new DataLoaderOptions { BatchSize = batch, Seed = 11 });
@@ -45,5 +76,18 @@ internal static class TinyNetwork
                 Assert.True(((long[])value).SequenceEqual((long[])actual[key]), $"'{key}' differs");
             }
         }
+    }
+}
+
+/// <summary>A stand-in pruning method: halves the conv width after the first epoch (physically, like a real method's slimming).</summary>
+internal sealed class HalveAfterFirstEpoch : TrainingMethod
+{
+    public override string Name => "halve";
+
+    public override void OnEpochEnd(TrainingContext context, IDictionary<string, double> metrics)
+    {
+        if (context.Epoch == 0) context.ReplaceNetwork(TinyNetwork.Slim(context.Network, TinyNetwork.FullWidth / 2));
+        // Shaped like a gate trajectory so reports have one to plot.
+        metrics[MetricNames.ThetaPrefix + "conv"] = context.Network.Widths.Widths["conv"] / (double)TinyNetwork.FullWidth;
     }
 }

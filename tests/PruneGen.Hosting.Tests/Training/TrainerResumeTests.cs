@@ -26,14 +26,14 @@ public sealed class TrainerResumeTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private Trainer CreateTrainer(string name, ITrainingObserver? observer = null) =>
-        new(Settings, _ => TinyNetwork.Create(), new DenseTraining(), TinyNetwork.TrainLoader(), TinyNetwork.TestLoader(),
+    private Trainer CreateTrainer(string name, ITrainingObserver? observer = null, bool slim = false) =>
+        new(Settings, TinyNetwork.FromSidecar, slim ? new HalveAfterFirstEpoch() : new DenseTraining(), TinyNetwork.TrainLoader(), TinyNetwork.TestLoader(),
             new CheckpointStore(Path.Combine(_root, name)), observer);
 
-    private (Dictionary<string, object> Parameters, IReadOnlyList<EpochMetrics> Metrics) Uninterrupted()
+    private (Dictionary<string, object> Parameters, IReadOnlyList<EpochMetrics> Metrics) Uninterrupted(bool slim = false)
     {
         manual_seed(Seed);
-        TrainingOutcome outcome = CreateTrainer("reference").Run();
+        TrainingOutcome outcome = CreateTrainer(slim ? "reference-slim" : "reference", slim: slim).Run();
         using (outcome.Network)
         {
             Assert.Equal(TrainingStatus.Completed, outcome.Status);
@@ -42,17 +42,34 @@ public sealed class TrainerResumeTests : IDisposable
     }
 
     /// <summary>Stops (like Ctrl-C) after <paramref name="stopAfter"/> steps, then resumes with a new trainer and network.</summary>
-    private TrainingOutcome StopAndResume(string name, int stopAfter)
+    private TrainingOutcome StopAndResume(string name, int stopAfter, bool slim = false)
     {
         manual_seed(Seed);
         using var stop = new CancellationTokenSource();
-        TrainingOutcome first = CreateTrainer(name, new StopAt(stopAfter, stop)).Run(stop.Token);
+        TrainingOutcome first = CreateTrainer(name, new StopAt(stopAfter, stop), slim).Run(stop.Token);
         first.Network.Dispose();
         Assert.Equal(TrainingStatus.Interrupted, first.Status);
         Assert.Equal(stopAfter, first.GlobalStep);
 
         manual_seed(999); // the resumed process starts from unrelated RNG state; the checkpoint must restore it
-        return CreateTrainer(name).Resume();
+        return CreateTrainer(name, slim: slim).Resume();
+    }
+
+    [Theory]
+    [InlineData(4)]   // before the slimming: the resumed run must slim at the same point
+    [InlineData(9)]   // after it: the checkpoint's widths rebuild the smaller network before loading
+    public void Resume_across_slimming_matches_an_uninterrupted_run(int stopAfter)
+    {
+        var (expected, expectedMetrics) = Uninterrupted(slim: true);
+        TrainingOutcome resumed = StopAndResume($"slim-{stopAfter}", stopAfter, slim: true);
+        using (resumed.Network)
+        {
+            Assert.Equal(TinyNetwork.FullWidth / 2, resumed.Network.Widths.Widths["conv"]);
+            TinyNetwork.AssertBitIdentical(expected, TinyNetwork.Snapshot(resumed.Network.Module));
+            AssertSameMetrics(expectedMetrics, resumed.Metrics);
+            // Metrics are taken after the end-of-epoch hook, so epoch 1 already reports the halved network.
+            Assert.Equal(8 * 8 * 4 * 3 * 9 + 4 * 4, expectedMetrics[0][MetricNames.Macs]);
+        }
     }
 
     [Theory]
