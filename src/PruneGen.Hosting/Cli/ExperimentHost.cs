@@ -184,11 +184,14 @@ public static class ExperimentHost
         private int Report(string[] paths, string? outDir)
         {
             var runs = paths.Select(p => RunDirectory.Open(p)).ToList();
-            // Labels: folder names, prefixed by the experiment when folder names alone are ambiguous.
-            var labels = runs.Select(r => r.Name).ToList();
-            if (labels.Distinct().Count() < labels.Count)
-                labels = runs.Select(r => $"{Path.GetFileName(Path.GetDirectoryName(r.Path))}/{r.Name}").ToList();
-            var reported = runs.Select((r, i) => ReportedRun.Load(r, labels[i])).ToList();
+            var reported = runs.Select(r => ReportedRun.Load(r)).ToList();
+            // Labels name the runs in tables and legends; make repeated ones unique.
+            var seen = new Dictionary<string, int>();
+            for (int i = 0; i < reported.Count; i++)
+            {
+                int n = seen[reported[i].Label] = seen.GetValueOrDefault(reported[i].Label) + 1;
+                if (n > 1) reported[i] = reported[i] with { Label = $"{reported[i].Label} ({n})" };
+            }
             string target = outDir ?? (runs.Count == 1 ? runs[0].Path
                 : Path.Combine(Directory.GetCurrentDirectory(), "reports", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
             string report = RunReport.Write(reported, target);

@@ -69,7 +69,7 @@ public abstract class TrainingProgress : ITrainingObserver
 }
 
 /// <summary>One line per tenth of an epoch and per epoch: readable in CI logs and through pipes.</summary>
-public sealed class PlainTrainingProgress(TextWriter output) : TrainingProgress
+public class PlainTrainingProgress(TextWriter output) : TrainingProgress
 {
     private int _every = 1;
 

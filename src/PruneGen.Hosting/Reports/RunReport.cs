@@ -10,8 +10,14 @@ namespace PruneGen.Hosting.Reports;
 /// <summary>One run as a report sees it.</summary>
 public sealed record ReportedRun(string Label, RunDirectory Directory, RunSummary? Summary, IReadOnlyList<EpochMetrics> Metrics)
 {
-    public static ReportedRun Load(RunDirectory run, string? label = null) =>
-        new(label ?? run.Name, run, run.ReadSummary(), run.ReadMetrics());
+    /// <summary>Loads a run; the default label is "experiment/folder" (run folders are named by time).</summary>
+    public static ReportedRun Load(RunDirectory run, string? label = null)
+    {
+        RunSummary? summary = run.ReadSummary();
+        string? experiment = summary?.Experiment ?? run.ReadRunInfo()?["experiment"]?.GetValue<string>();
+        label ??= experiment is null || experiment == run.Name ? run.Name : $"{experiment}/{run.Name}";
+        return new(label, run, summary, run.ReadMetrics());
+    }
 }
 
 /// <summary>
@@ -120,7 +126,7 @@ public static class RunReport
 
     private static SvgChart Curves(IReadOnlyList<ReportedRun> runs, string metric, string label)
     {
-        var chart = new SvgChart($"{label} per epoch", "epoch", label);
+        var chart = new SvgChart($"{label} per epoch", "epoch", label) { IntegerX = true };
         foreach (ReportedRun run in runs)
         {
             var points = run.Metrics.Where(m => m[metric] is double v && double.IsFinite(v)).Select(m => ((double)m.Epoch, m[metric]!.Value)).ToList();
@@ -144,7 +150,7 @@ public static class RunReport
 
     private static SvgChart Theta(ReportedRun run)
     {
-        var chart = new SvgChart($"θ trajectories of {run.Label}", "epoch", "mean θ");
+        var chart = new SvgChart($"θ trajectories of {run.Label}", "epoch", "mean θ") { IntegerX = true };
         foreach (string name in ThetaNames(run))
             chart.Add(name[MetricNames.ThetaPrefix.Length..], SeriesKind.Line,
                 run.Metrics.Where(m => m[name] is double v && double.IsFinite(v)).Select(m => ((double)m.Epoch, m[name]!.Value)));

@@ -128,6 +128,7 @@ public sealed class ExperimentRunner
     private RunSummary Finish(ResolvedExperiment experiment, RunDirectory run, TrainableNetwork network, TrainingOutcome outcome, ImageDataset data)
     {
         ExperimentOptions options = experiment.Options;
+        Directory.CreateDirectory(Path.GetDirectoryName(run.ModelPath)!);
         Checkpoint.Save(network.Module, run.ModelPath, network.Widths);
 
         _output.WriteLine($"measuring latency (batch {options.LatencyBatch}, {options.EffectiveThreads} threads, median of {options.LatencyRepeats})...");

@@ -44,6 +44,9 @@ public sealed class SvgChart
     /// <summary>Names for integer x positions 0..n-1 (a categorical axis, e.g. layer names); null for a numeric axis.</summary>
     public IReadOnlyList<string>? XCategories { get; init; }
 
+    /// <summary>The x values are whole numbers (epochs): ticks are too.</summary>
+    public bool IntegerX { get; init; }
+
     /// <summary>Force the y axis to include zero (bars always do).</summary>
     public bool YFromZero { get; init; }
 
@@ -78,7 +81,8 @@ public sealed class SvgChart
         (double yMin, double yMax) = finite.Count == 0 ? (0, 1) : (finite.Min(p => p.Y), finite.Max(p => p.Y));
         if (YFromZero || hasBars) { yMin = Math.Min(0, yMin); yMax = Math.Max(0, yMax); }
 
-        double[] xTicks = XCategories is { Count: > 0 } c2 ? Enumerable.Range(0, c2.Count).Select(i => (double)i).ToArray() : NiceTicks(ref xMin, ref xMax);
+        double[] xTicks = XCategories is { Count: > 0 } c2 ? Enumerable.Range(0, c2.Count).Select(i => (double)i).ToArray()
+            : NiceTicks(ref xMin, ref xMax, minimumStep: IntegerX ? 1 : 0);
         double[] yTicks = NiceTicks(ref yMin, ref yMax);
 
         double X(double x) => Left + (x - xMin) / (xMax - xMin) * plotW;
@@ -175,7 +179,7 @@ public sealed class SvgChart
     /// Ticks at 1, 2 or 5 times a power of ten, about five of them, and widens [min, max] to the outer ticks.
     /// A degenerate range (min == max) is widened around the value.
     /// </summary>
-    public static double[] NiceTicks(ref double min, ref double max, int target = 5)
+    public static double[] NiceTicks(ref double min, ref double max, int target = 5, double minimumStep = 0)
     {
         if (!(max > min))
         {
@@ -186,7 +190,7 @@ public sealed class SvgChart
         double raw = (max - min) / target;
         double magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         double normalized = raw / magnitude;
-        double step = (normalized <= 1 ? 1 : normalized <= 2 ? 2 : normalized <= 5 ? 5 : 10) * magnitude;
+        double step = Math.Max(minimumStep, (normalized <= 1 ? 1 : normalized <= 2 ? 2 : normalized <= 5 ? 5 : 10) * magnitude);
         double lo = Math.Floor(min / step + 1e-9) * step, hi = Math.Ceiling(max / step - 1e-9) * step;
         min = lo;
         max = hi;
