@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+
 namespace PruneGen.Hosting.Configuration;
 
 /// <summary>Stable identifiers of configuration errors (the generator reports the same ids at build time).</summary>

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+
 namespace PruneGen.Hosting.Configuration;
 
 /// <summary>The shape of a configuration value; options only take scalars.</summary>

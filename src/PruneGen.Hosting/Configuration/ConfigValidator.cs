@@ -1,3 +1,7 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
 namespace PruneGen.Hosting.Configuration;
 
 /// <summary>A typed value bound to an option, with the place it came from.</summary>
@@ -20,7 +24,8 @@ public sealed record ConfigBinding(IReadOnlyDictionary<string, BoundValue> Value
 /// Checks untyped entries against option specifications: unknown keys (with a suggestion), wrong
 /// types, out-of-range values, duplicates, non-scalar values. Sources are applied in order, so a later
 /// source overrides an earlier one (defaults &lt; config file &lt; <c>--set</c>). Depends only on the
-/// BCL so the generator can link it and report the same errors at build time.
+/// BCL so the generator can link it and report the same errors at build time (these six files compile
+/// for netstandard2.0 with only an IsExternalInit polyfill).
 /// </summary>
 public static class ConfigValidator
 {

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+
 namespace PruneGen.Hosting.Configuration;
 
 /// <summary>The value types an experiment option can have.</summary>
@@ -44,7 +47,7 @@ public sealed record OptionSpec(
             OptionKind.Number => "number",
             OptionKind.Boolean => "true or false",
             OptionKind.Text => "text",
-            OptionKind.Choice => "one of " + string.Join(", ", Choices ?? []),
+            OptionKind.Choice => "one of " + string.Join(", ", Choices ?? Array.Empty<string>()),
             _ => Kind.ToString(),
         };
         if (Minimum is null && Maximum is null) return kind;

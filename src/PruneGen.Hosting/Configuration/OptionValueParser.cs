@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Globalization;
 
 namespace PruneGen.Hosting.Configuration;
@@ -48,7 +50,7 @@ public static class OptionValueParser
             case OptionKind.Text:
                 return Outcome.Ok(text);
             case OptionKind.Choice:
-                IReadOnlyList<string> choices = spec.Choices ?? [];
+                IReadOnlyList<string> choices = spec.Choices ?? Array.Empty<string>();
                 foreach (string c in choices)
                     if (string.Equals(c, text, StringComparison.OrdinalIgnoreCase)) return Outcome.Ok(c);
                 string? near = Suggest(text, choices);
@@ -73,12 +75,12 @@ public static class OptionValueParser
     /// <summary>Decimal integers with an optional sign; underscores as digit separators (1_000).</summary>
     public static bool TryParseInteger(string text, out long value) =>
         long.TryParse(text.Replace("_", ""), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value)
-        && text.Length > 0 && text[0] != '_' && text[^1] != '_';
+        && text.Length > 0 && text[0] != '_' && text[text.Length - 1] != '_';
 
     /// <summary>Decimal or exponent notation (0.1, 1e-3, 5); YAML's .inf/.nan are rejected on purpose.</summary>
     public static bool TryParseNumber(string text, out double value) =>
         double.TryParse(text.Replace("_", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out value)
-        && double.IsFinite(value);
+        && !double.IsNaN(value) && !double.IsInfinity(value);
 
     /// <summary>Shortest round-trip invariant text of a number.</summary>
     public static string FormatNumber(double value) => value.ToString("R", CultureInfo.InvariantCulture);

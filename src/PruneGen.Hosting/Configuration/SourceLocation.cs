@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+
 namespace PruneGen.Hosting.Configuration;
 
 /// <summary>

@@ -6,6 +6,7 @@ using PruneGen.Hosting.Progress;
 using PruneGen.Hosting.Reports;
 using PruneGen.Structure;
 using PruneGen.Training;
+using PruneGen.Torch;
 using PruneGen.Training.Checkpoints;
 using static PruneGen.Torch.torch;
 
@@ -58,6 +59,7 @@ public sealed class ExperimentRunner
         run.WriteRunInfo(info);
 
         (ImageDataset trainSet, ImageDataset testSet) = definition.Dataset.Load(options);
+        MemoryFormat format = options.ChannelsLast ? MemoryFormat.ChannelsLast : MemoryFormat.Contiguous;
         var train = new DataLoader(trainSet, new DataLoaderOptions
         {
             BatchSize = options.BatchSize,
@@ -67,12 +69,14 @@ public sealed class ExperimentRunner
             DropLast = trainSet.Count > options.BatchSize,
             Normalization = definition.Dataset.Normalization,
             Augmentation = definition.Dataset.TrainAugmentation,
+            MemoryFormat = format,
         });
         var test = new DataLoader(testSet, new DataLoaderOptions
         {
             BatchSize = Math.Max(256, options.BatchSize),
             Shuffle = false,
             Normalization = definition.Dataset.Normalization,
+            MemoryFormat = format,
         });
         _output.WriteLine($"{definition.Name}: {definition.Network} / {definition.Method} on {definition.Dataset.Name} " +
                           $"({trainSet.Count} training, {testSet.Count} test images), {options.EffectiveThreads} threads, run folder {run.Path}");
@@ -87,6 +91,7 @@ public sealed class ExperimentRunner
             Schedule = options.LrSchedule,
             WarmupEpochs = Math.Min(options.WarmupEpochs, options.Epochs),
             CheckpointEvery = options.CheckpointEvery,
+            MemoryFormat = format,
         };
         var store = new CheckpointStore(run.CheckpointsPath);
         TrainingProgress progress = _progress(_output);
@@ -133,7 +138,8 @@ public sealed class ExperimentRunner
 
         _output.WriteLine($"measuring latency (batch {options.LatencyBatch}, {options.EffectiveThreads} threads, median of {options.LatencyRepeats})...");
         double Latency(TrainableNetwork n) =>
-            LatencyMeter.MeasureMilliseconds(n.Module, options.LatencyBatch, data.Channels, data.Height, data.Width, options.LatencyRepeats);
+            LatencyMeter.MeasureMilliseconds(n.Module, options.LatencyBatch, data.Channels, data.Height, data.Width, options.LatencyRepeats,
+                memoryFormat: options.ChannelsLast ? MemoryFormat.ChannelsLast : MemoryFormat.Contiguous);
         double latency = Latency(network);
 
         JsonObject facts = outcome.Facts;
@@ -147,6 +153,7 @@ public sealed class ExperimentRunner
         if (!unchanged)
         {
             using TrainableNetwork dense = experiment.CreateNetwork(null);
+            if (options.ChannelsLast) dense.Module.to(MemoryFormat.ChannelsLast);
             denseLatency = Latency(dense);
         }
         double? denseAccuracy = facts[Trainer.Facts.DenseTestAccuracy]?.GetValue<double>() ?? (unchanged ? outcome.TestAccuracy : null);

@@ -7,7 +7,8 @@ namespace PruneGen.Hosting.Runs;
 public static class LatencyMeter
 {
     /// <summary>Median milliseconds of <paramref name="repeats"/> forward passes of a [batch, C, H, W] input in evaluation mode.</summary>
-    public static double MeasureMilliseconds(nn.Module<Tensor, Tensor> module, int batch, int channels, int height, int width, int repeats, int warmup = 3)
+    public static double MeasureMilliseconds(nn.Module<Tensor, Tensor> module, int batch, int channels, int height, int width, int repeats, int warmup = 3,
+        MemoryFormat memoryFormat = MemoryFormat.Contiguous)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
@@ -18,6 +19,7 @@ public static class LatencyMeter
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
             Tensor input = randn([batch, channels, height, width]);
+            if (memoryFormat != MemoryFormat.Contiguous) input = input.contiguous(memoryFormat);
             for (int i = 0; i < warmup; i++)
             {
                 using var step = NewDisposeScope();

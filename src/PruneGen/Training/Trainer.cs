@@ -63,6 +63,7 @@ public sealed class Trainer
         var context = new TrainingContext(_settings, network, _method, CreateSchedule(), _observer) { StepsPerEpoch = StepsPerEpoch };
         try
         {
+            context.ApplyMemoryFormat();
             context.BuildOptimizer();
             RecordDenseFacts(context.Facts, network);
             return Loop(context, new Position(0, 0, 0, 0, 0, 0, 0), [], stop, []);
@@ -102,6 +103,7 @@ public sealed class Trainer
         };
         try
         {
+            context.ApplyMemoryFormat();
             using (SafetensorsContent model = Safetensors.Load(Path.Combine(checkpoint.Path, TrainerCheckpoint.ModelFile)))
                 network.Module.load_state_dict(new Dictionary<string, Tensor>(model.Tensors));
             context.BuildOptimizer();

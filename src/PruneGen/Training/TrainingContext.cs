@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PruneGen.Torch;
 using static PruneGen.Torch.torch;
 
 namespace PruneGen.Training;
@@ -54,10 +55,17 @@ public sealed class TrainingContext : IDisposable
         if (ReferenceEquals(network, Network)) return;
         TrainableNetwork old = Network;
         Network = network;
+        ApplyMemoryFormat();
         Network.Module.train(old.Module.training);
         old.Dispose();
         BuildOptimizer();
         Observer.OnMessage($"network replaced: {network.Params:N0} parameters" + (network.Macs >= 0 ? $", {network.Macs:N0} MACs" : ""));
+    }
+
+    /// <summary>Lays the current network out in the configured memory format (before its optimizer exists).</summary>
+    internal void ApplyMemoryFormat()
+    {
+        if (Settings.MemoryFormat != MemoryFormat.Contiguous) Network.Module.to(Settings.MemoryFormat);
     }
 
     /// <summary>Creates the optimizer through the method and records each group's peak learning rate.</summary>

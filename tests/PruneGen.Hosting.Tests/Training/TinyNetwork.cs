@@ -48,8 +48,9 @@ internal static class TinyNetwork
         return slim;
     }
 
-    public static DataLoader TrainLoader(int images = 48, int batch = 8) =>
-        new(SyntheticImages.Create(seed: 5, count: images, classes: 4, channels: 3, size: 8), new DataLoaderOptions { BatchSize = batch, Seed = 11 });
+    public static DataLoader TrainLoader(int images = 48, int batch = 8, MemoryFormat format = MemoryFormat.Contiguous) =>
+        new(SyntheticImages.Create(seed: 5, count: images, classes: 4, channels: 3, size: 8),
+            new DataLoaderOptions { BatchSize = batch, Seed = 11, MemoryFormat = format });
 
     public static DataLoader TestLoader() =>
         new(SyntheticImages.Create(seed: 5, count: 16, classes: 4, channels: 3, size: 8, split: SyntheticSplit.Test),

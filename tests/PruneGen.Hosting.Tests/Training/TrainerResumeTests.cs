@@ -26,9 +26,14 @@ public sealed class TrainerResumeTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private Trainer CreateTrainer(string name, ITrainingObserver? observer = null, bool slim = false) =>
-        new(Settings, TinyNetwork.FromSidecar, slim ? new HalveAfterFirstEpoch() : new DenseTraining(), TinyNetwork.TrainLoader(), TinyNetwork.TestLoader(),
-            new CheckpointStore(Path.Combine(_root, name)), observer);
+    private bool _channelsLast;
+
+    private Trainer CreateTrainer(string name, ITrainingObserver? observer = null, bool slim = false)
+    {
+        MemoryFormat format = _channelsLast ? MemoryFormat.ChannelsLast : MemoryFormat.Contiguous;
+        return new(Settings with { MemoryFormat = format }, TinyNetwork.FromSidecar, slim ? new HalveAfterFirstEpoch() : new DenseTraining(),
+            TinyNetwork.TrainLoader(format: format), TinyNetwork.TestLoader(), new CheckpointStore(Path.Combine(_root, name)), observer);
+    }
 
     private (Dictionary<string, object> Parameters, IReadOnlyList<EpochMetrics> Metrics) Uninterrupted(bool slim = false)
     {
@@ -56,15 +61,19 @@ public sealed class TrainerResumeTests : IDisposable
     }
 
     [Theory]
-    [InlineData(4)]   // before the slimming: the resumed run must slim at the same point
-    [InlineData(9)]   // after it: the checkpoint's widths rebuild the smaller network before loading
-    public void Resume_across_slimming_matches_an_uninterrupted_run(int stopAfter)
+    [InlineData(4, false)]   // before the slimming: the resumed run must slim at the same point
+    [InlineData(9, false)]   // after it: the checkpoint's widths rebuild the smaller network before loading
+    [InlineData(9, true)]    // the same in channels-last layout (the trainer's fast path)
+    public void Resume_across_slimming_matches_an_uninterrupted_run(int stopAfter, bool channelsLast)
     {
+        _channelsLast = channelsLast;
         var (expected, expectedMetrics) = Uninterrupted(slim: true);
-        TrainingOutcome resumed = StopAndResume($"slim-{stopAfter}", stopAfter, slim: true);
+        TrainingOutcome resumed = StopAndResume($"slim-{stopAfter}-{channelsLast}", stopAfter, slim: true);
         using (resumed.Network)
         {
             Assert.Equal(TinyNetwork.FullWidth / 2, resumed.Network.Widths.Widths["conv"]);
+            Tensor convWeight = resumed.Network.Module.named_parameters().Single(p => p.name == "conv.weight").parameter;
+            Assert.Equal(channelsLast, convWeight.is_contiguous(MemoryFormat.ChannelsLast) && !convWeight.is_contiguous());
             TinyNetwork.AssertBitIdentical(expected, TinyNetwork.Snapshot(resumed.Network.Module));
             AssertSameMetrics(expectedMetrics, resumed.Metrics);
             // Metrics are taken after the end-of-epoch hook, so epoch 1 already reports the halved network.
