@@ -39,6 +39,14 @@ public static partial class torch
             return result;
         }
 
+        /// <summary>Returns <paramref name="value"/> after keeping this tensor alive up to here (see Result).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal T Alive<T>(T value)
+        {
+            GC.KeepAlive(this);
+            return value;
+        }
+
         /// <summary>Completes an in-place op: throws on failure, returns this tensor (as TorchSharp does).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal Tensor InPlace(int status, Tensor? other = null, Tensor? third = null)

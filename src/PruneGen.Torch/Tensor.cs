@@ -74,7 +74,7 @@ public static partial class torch
 
         // ---- metadata ---------------------------------------------------------------------------
 
-        public long Dimensions => Check(pg_tensor_dim(Handle));
+        public long Dimensions => Alive(Check(pg_tensor_dim(Handle)));
         public long dim() => Dimensions;
 
         public unsafe long[] shape
@@ -84,10 +84,10 @@ public static partial class torch
                 Span<long> buffer = stackalloc long[16];
                 int n;
                 fixed (long* p = buffer) n = Check(pg_tensor_sizes(Handle, p, buffer.Length));
-                if (n <= buffer.Length) return buffer[..n].ToArray();
+                if (n <= buffer.Length) return Alive(buffer[..n].ToArray());
                 long[] sizes = new long[n];
                 fixed (long* p = sizes) Check(pg_tensor_sizes(Handle, p, n));
-                return sizes;
+                return Alive(sizes);
             }
         }
 
@@ -104,35 +104,35 @@ public static partial class torch
             Span<long> buffer = stackalloc long[16];
             int n;
             fixed (long* p = buffer) n = Check(pg_tensor_strides(Handle, p, buffer.Length));
-            return buffer[..Math.Min(n, buffer.Length)].ToArray();
+            return Alive(buffer[..Math.Min(n, buffer.Length)].ToArray());
         }
 
-        public long numel() => pg_tensor_numel(Handle) is var n && n >= 0 ? n : Check((int)n);
+        public long numel() => Alive(pg_tensor_numel(Handle)) is var n && n >= 0 ? n : Check((int)n);
         public long NumberOfElements => numel();
 
-        public ScalarType dtype => (ScalarType)Check(pg_tensor_dtype(Handle));
+        public ScalarType dtype => (ScalarType)Alive(Check(pg_tensor_dtype(Handle)));
 
         public Device device
         {
             get
             {
                 var type = (DeviceType)Check(pg_tensor_device_type(Handle));
-                int index = pg_tensor_device_index(Handle);
+                int index = Alive(pg_tensor_device_index(Handle));
                 return type == DeviceType.CPU ? CPU : new Device(type, index);
             }
         }
 
-        public DeviceType device_type => (DeviceType)Check(pg_tensor_device_type(Handle));
+        public DeviceType device_type => (DeviceType)Alive(Check(pg_tensor_device_type(Handle)));
 
         public bool is_contiguous(MemoryFormat memory_format = MemoryFormat.Contiguous) =>
-            Check(pg_tensor_is_contiguous(Handle, (int)memory_format)) == 1;
+            Alive(Check(pg_tensor_is_contiguous(Handle, (int)memory_format))) == 1;
 
         // ---- autograd ---------------------------------------------------------------------------
 
         public bool requires_grad
         {
-            get => Check(pg_tensor_requires_grad(Handle)) == 1;
-            set => Check(pg_tensor_set_requires_grad(Handle, value ? 1 : 0));
+            get => Alive(Check(pg_tensor_requires_grad(Handle))) == 1;
+            set => Alive(Check(pg_tensor_set_requires_grad(Handle, value ? 1 : 0)));
         }
 
         public Tensor requires_grad_(bool requires_grad = true)
@@ -141,15 +141,18 @@ public static partial class torch
             return this;
         }
 
-        public void backward(Tensor? gradient = null, bool retain_graph = false) =>
-            Check(pg_tensor_backward(Handle, gradient?.Handle ?? IntPtr.Zero, retain_graph ? 1 : 0));
+        public void backward(Tensor? gradient = null, bool retain_graph = false)
+        {
+            Alive(Check(pg_tensor_backward(Handle, gradient?.Handle ?? IntPtr.Zero, retain_graph ? 1 : 0)));
+            GC.KeepAlive(gradient);
+        }
 
         /// <summary>The accumulated gradient, or null when none has been computed.</summary>
         public Tensor? grad
         {
             get
             {
-                IntPtr g = pg_tensor_grad(Handle);
+                IntPtr g = Alive(pg_tensor_grad(Handle));
                 if (g != IntPtr.Zero) return new Tensor(g);
                 string error = Marshal.PtrToStringUTF8(pg_last_error()) ?? "";
                 if (error.Length > 0) ThrowLastError();
@@ -158,13 +161,13 @@ public static partial class torch
         }
 
         /// <summary>Drops the accumulated gradient (PyTorch's set_to_none behaviour).</summary>
-        public void zero_grad() => Check(pg_tensor_zero_grad(Handle));
+        public void zero_grad() => Alive(Check(pg_tensor_zero_grad(Handle)));
 
-        public Tensor detach() => new(pg_tensor_detach(Handle));
-        public Tensor clone() => new(pg_tensor_clone(Handle));
+        public Tensor detach() => Result(pg_tensor_detach(Handle), this);
+        public Tensor clone() => Result(pg_tensor_clone(Handle), this);
 
         /// <summary>A second handle to the same tensor (same storage, same autograd identity).</summary>
-        public Tensor alias() => new(pg_tensor_alias(Handle));
+        public Tensor alias() => Result(pg_tensor_alias(Handle), this);
 
         // ---- copy-out ---------------------------------------------------------------------------
 
@@ -176,21 +179,21 @@ public static partial class torch
                 throw new InvalidOperationException($"cannot read a {t} tensor as {typeof(T).Name}");
             var result = new T[numel()];
             fixed (T* p = result) Check(pg_tensor_copy_to(Handle, p, (long)result.Length * sizeof(T)));
-            return result;
+            return Alive(result);
         }
 
         public unsafe double ToDouble()
         {
             double v;
             Check(pg_tensor_item_double(Handle, &v));
-            return v;
+            return Alive(v);
         }
 
         public unsafe long ToInt64()
         {
             long v;
             Check(pg_tensor_item_long(Handle, &v));
-            return v;
+            return Alive(v);
         }
 
         public float ToSingle() => (float)ToDouble();

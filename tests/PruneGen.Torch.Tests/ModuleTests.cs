@@ -268,4 +268,78 @@ public class ModuleTests
         Assert.Equal(["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"], net.state_dict().Keys);
         Assert.False(x.IsInvalid); // the input is never disposed by Sequential
     }
+
+    [Fact]
+    public void ChannelsLastConversionRelaysOutFourDimensionalWeightsOnly()
+    {
+        using var net = NestedNet();
+        nn.Parameter weight = net.get_parameter("0.weight")!;
+        float[] values = weight.data<float>();
+        Assert.Same(net, net.to(channels_last));
+        Assert.Same(weight, net.get_parameter("0.weight"));
+        Assert.True(weight.is_contiguous(channels_last));
+        Assert.False(weight.is_contiguous());
+        Assert.Equal(values, weight.data<float>()); // same values in logical order
+        Assert.True(net.get_parameter("6.weight")!.is_contiguous()); // 2-D: untouched
+        Assert.True(net.get_parameter("0.bias")!.is_contiguous());
+    }
+
+    [Fact]
+    public void ChannelsLastInputStaysChannelsLastThroughConvBatchNormAndPooling()
+    {
+        manual_seed(5);
+        using var net = nn.Sequential(
+            nn.Conv2d(3, 8, 3, padding: 1), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(8, 8, 3, padding: 1, groups: 2), nn.AvgPool2d(2), nn.AdaptiveAvgPool2d(1));
+        using var reference = nn.Sequential(
+            nn.Conv2d(3, 8, 3, padding: 1), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(8, 8, 3, padding: 1, groups: 2), nn.AvgPool2d(2), nn.AdaptiveAvgPool2d(1));
+        reference.load_state_dict(net.state_dict());
+        net.to(channels_last);
+
+        using var scope = NewDisposeScope();
+        Tensor contiguousInput = Wave([2, 3, 8, 8], 0.21, 0.4);
+        Tensor x = contiguousInput.contiguous(channels_last);
+        for (int i = 0; i < net.Count - 1; i++) // the last output is (N, C, 1, 1): every layout is both
+        {
+            x = net[i].call(x);
+            Assert.True(x.is_contiguous(channels_last), $"layer {i} ({net[i].GetName()}) returned a non-channels-last output");
+        }
+        float[] expected = reference.call(contiguousInput).data<float>();
+        AssertClose(expected, net[^1].call(x), rtol: 1e-5, atol: 1e-6);
+    }
+
+    [Fact]
+    public void ConversionKeepsAccumulatedGradientsUsable()
+    {
+        using var conv = nn.Conv2d(2, 4, 3);
+        using var scope = NewDisposeScope();
+        Tensor x = Wave([1, 2, 5, 5], 0.3, 0.2);
+        nn.functional.mse_loss(conv.call(x), zeros(1, 4, 3, 3)).backward();
+        float[] gradient = conv.weight.grad!.data<float>();
+        conv.to(channels_last);
+        Assert.True(conv.weight.grad!.is_contiguous(channels_last));
+        Assert.Equal(gradient, conv.weight.grad!.data<float>());
+        // A second backward accumulates into the converted gradient without complaint.
+        nn.functional.mse_loss(conv.call(x.contiguous(channels_last)), zeros(1, 4, 3, 3)).backward();
+        AssertClose(gradient.Select(g => 2 * g).ToArray(), conv.weight.grad!, rtol: 1e-5, atol: 1e-7);
+    }
+
+    [Fact]
+    public void ForwardHooksSeeAndMayReplaceInputsAndOutputsUntilRemoved()
+    {
+        using var relu = nn.ReLU();
+        using var scope = NewDisposeScope();
+        var x = Floats([-1f, 2f], 2);
+        var seen = new List<float[]>();
+        var capture = relu.register_forward_hook((module, input, output) => { seen.Add(output.data<float>()); return null!; });
+        var negate = relu.register_forward_pre_hook((module, input) => Floats(input.data<float>().Select(v => -v).ToArray(), 2));
+        Assert.Equal([1f, 0f], relu.call(x).data<float>());
+        Assert.Equal([1f, 0f], seen.Single());
+        negate.remove();
+        capture.remove();
+        Assert.Equal([0f, 2f], relu.call(x).data<float>());
+        Assert.Single(seen);
+        Assert.Equal([0f, 2f], relu.forward(x).data<float>());
+    }
 }

@@ -255,4 +255,24 @@ public class TensorMathTests
         Assert.Equal([1f, 1], same.data<float>());
         Assert.Equal([0f, 0], copy.data<float>());
     }
+
+    [Fact]
+    public void SmallIntegerAndBoolTypesWorkThroughOps()
+    {
+        using var u = tensor(new byte[] { 250, 3 });
+        using var i = tensor(new int[] { -4, 9 });
+        using var wrapped = u + 10;                 // uint8 arithmetic wraps, as in PyTorch
+        using var widened = u.sum();                // integral sums accumulate in int64
+        using var product = i * 2;
+        using var flags = tensor(new bool[] { true, false });
+        using var count = flags.sum();
+        Assert.Equal(ScalarType.Byte, wrapped.dtype);
+        Assert.Equal([(byte)4, (byte)13], wrapped.data<byte>());
+        Assert.Equal(253L, widened.item<long>());
+        Assert.Equal(ScalarType.Int32, product.dtype);
+        Assert.Equal([-8, 18], product.data<int>());
+        Assert.Equal(1L, count.item<long>());
+        using var asFloat = i.@float();
+        Assert.Equal([-4f, 9f], asFloat.data<float>());
+    }
 }

@@ -259,7 +259,9 @@ public sealed class CompileNativeShim : MSBuildTask, ICancelableTask
         bool ok = true;
         while (pending.Count > 0 || running.Count > 0)
         {
-            while (ok && pending.Count > 0 && running.Count < parallel)
+            // Like a C# build, go on after a failed file so one build reports every file's errors;
+            // a compiler that cannot start would only fail the same way again.
+            while (!_compilerMissingReported && pending.Count > 0 && running.Count < parallel)
             {
                 SourceUnit unit = pending.Dequeue();
                 TryDelete(unit.StampFile); // until it succeeds, the object does not count as built

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace PruneGen.Torch.Native;
 
-/// <summary>P/Invoke declarations for native/nn_functional.cpp (nn.functional, nn.init, Module services).</summary>
+/// <summary>P/Invoke declarations for native/nn_functional.cpp (nn.functional and the Module system).</summary>
 internal static partial class NativeMethods
 {
     [LibraryImport(Library)]
@@ -14,13 +14,13 @@ internal static partial class NativeMethods
         IntPtr weight, IntPtr bias, int training, double momentum, double eps);
 
     [LibraryImport(Library)] internal static partial IntPtr pg_nn_relu(IntPtr input);
-    [LibraryImport(Library)] internal static partial IntPtr pg_nn_relu_(IntPtr input);
+    [LibraryImport(Library)] internal static partial int pg_nn_relu_(IntPtr input);
     [LibraryImport(Library)] internal static partial IntPtr pg_nn_sigmoid(IntPtr input);
-    [LibraryImport(Library)] internal static partial IntPtr pg_nn_sigmoid_(IntPtr input);
+    [LibraryImport(Library)] internal static partial int pg_nn_sigmoid_(IntPtr input);
     [LibraryImport(Library)] internal static partial IntPtr pg_nn_softmax(IntPtr input, long dim, int dtype);
     [LibraryImport(Library)] internal static partial IntPtr pg_nn_log_softmax(IntPtr input, long dim, int dtype);
     [LibraryImport(Library)] internal static partial IntPtr pg_nn_dropout(IntPtr input, double p, int training);
-    [LibraryImport(Library)] internal static partial IntPtr pg_nn_dropout_(IntPtr input, double p, int training);
+    [LibraryImport(Library)] internal static partial int pg_nn_dropout_(IntPtr input, double p, int training);
 
     [LibraryImport(Library)]
     internal static unsafe partial IntPtr pg_nn_max_pool2d(IntPtr input, long* kernel, int kernelLength,
@@ -37,15 +37,6 @@ internal static partial class NativeMethods
     internal static partial IntPtr pg_nn_nll_loss(IntPtr input, IntPtr target, IntPtr weight, long reduction, long ignoreIndex);
     [LibraryImport(Library)] internal static partial IntPtr pg_nn_mse_loss(IntPtr input, IntPtr target, long reduction);
 
-    [LibraryImport(Library)] internal static partial int pg_nn_init_uniform_(IntPtr t, double low, double high);
-    [LibraryImport(Library)] internal static partial int pg_nn_init_normal_(IntPtr t, double mean, double std);
-    [LibraryImport(Library)] internal static partial int pg_nn_init_constant_(IntPtr t, double value);
-
-    [LibraryImport(Library)]
-    internal static unsafe partial IntPtr pg_nn_empty(long* sizes, int ndim, int dtype, int deviceType, int deviceIndex);
     [LibraryImport(Library)]
     internal static partial int pg_nn_convert_in_place(IntPtr t, int dtype, int deviceType, int deviceIndex, int memoryFormat);
-    [LibraryImport(Library)] internal static partial int pg_nn_copy_(IntPtr destination, IntPtr source);
-    [LibraryImport(Library)] internal static partial int pg_nn_add_scalar_(IntPtr t, long value);
-    [LibraryImport(Library)] internal static partial IntPtr pg_nn_flatten(IntPtr input, long startDim, long endDim);
 }

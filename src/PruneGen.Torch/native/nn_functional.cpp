@@ -1,4 +1,4 @@
-// torch.nn.functional, torch.nn.init and the small tensor services the Module system needs.
+// torch.nn.functional, and the in-place conversion the Module system needs.
 //
 // Every functional op is a single ATen call. None of them calls contiguous(): ATen's CPU kernels
 // for conv2d, batch_norm and pooling accept channels_last input and keep that layout in their
@@ -42,9 +42,9 @@ PG_API TensorHandle pg_nn_batch_norm(TensorHandle input, TensorHandle running_me
 
 // ---- activations ------------------------------------------------------------------------------
 PG_API TensorHandle pg_nn_relu(TensorHandle input) { PG_TENSOR(at::relu(*input)) }
-PG_API TensorHandle pg_nn_relu_(TensorHandle input) { PG_TENSOR(at::relu_(*input)) }
+PG_API int pg_nn_relu_(TensorHandle input) { PG_STATUS(at::relu_(*input)) }
 PG_API TensorHandle pg_nn_sigmoid(TensorHandle input) { PG_TENSOR(at::sigmoid(*input)) }
-PG_API TensorHandle pg_nn_sigmoid_(TensorHandle input) { PG_TENSOR(at::sigmoid_(*input)) }
+PG_API int pg_nn_sigmoid_(TensorHandle input) { PG_STATUS(at::sigmoid_(*input)) }
 PG_API TensorHandle pg_nn_softmax(TensorHandle input, int64_t dim, int dtype) {
     PG_TENSOR(at::softmax(*input, dim, pg_optional_dtype(dtype)))
 }
@@ -54,8 +54,8 @@ PG_API TensorHandle pg_nn_log_softmax(TensorHandle input, int64_t dim, int dtype
 PG_API TensorHandle pg_nn_dropout(TensorHandle input, double p, int training) {
     PG_TENSOR(at::dropout(*input, p, training != 0))
 }
-PG_API TensorHandle pg_nn_dropout_(TensorHandle input, double p, int training) {
-    PG_TENSOR(at::dropout_(*input, p, training != 0))
+PG_API int pg_nn_dropout_(TensorHandle input, double p, int training) {
+    PG_STATUS(at::dropout_(*input, p, training != 0))
 }
 
 // ---- pooling ----------------------------------------------------------------------------------
@@ -95,26 +95,7 @@ PG_API TensorHandle pg_nn_mse_loss(TensorHandle input, TensorHandle target, int6
     PG_TENSOR(at::mse_loss(*input, *target, reduction))
 }
 
-// ---- torch.nn.init: in-place fills that autograd does not record --------------------------------
-PG_API int pg_nn_init_uniform_(TensorHandle t, double low, double high) {
-    PG_TRY at::NoGradGuard no_grad; t->uniform_(low, high); return 0; PG_CATCH(-1)
-}
-PG_API int pg_nn_init_normal_(TensorHandle t, double mean, double std) {
-    PG_TRY at::NoGradGuard no_grad; t->normal_(mean, std); return 0; PG_CATCH(-1)
-}
-PG_API int pg_nn_init_constant_(TensorHandle t, double value) {
-    PG_TRY at::NoGradGuard no_grad; t->fill_(value); return 0; PG_CATCH(-1)
-}
-
 // ---- services for the Module system -------------------------------------------------------------
-// A new tensor of the given shape, dtype (c10 code) and device, uninitialised.
-PG_API TensorHandle pg_nn_empty(const int64_t* sizes, int ndim, int dtype, int device_type, int device_index) {
-    PG_TENSOR(at::empty(pg_dims(sizes, ndim), at::TensorOptions()
-                                                   .dtype(static_cast<at::ScalarType>(dtype))
-                                                   .device(static_cast<c10::DeviceType>(device_type),
-                                                           static_cast<c10::DeviceIndex>(device_index))))
-}
-
 // Converts a module's tensor in place, keeping the object identity that optimizers hold on to:
 // the data is replaced (Tensor::set_data), and the accumulated gradient is converted the same way.
 // dtype < 0 keeps the dtype, device_type < 0 keeps the device, memory_format < 0 keeps the layout;
@@ -150,18 +131,4 @@ PG_API int pg_nn_convert_in_place(TensorHandle t, int dtype, int device_type, in
     }
     return 0;
     PG_CATCH(-1)
-}
-
-// destination <- source without recording autograd (load_state_dict); shapes are checked by the caller.
-PG_API int pg_nn_copy_(TensorHandle destination, TensorHandle source) {
-    PG_TRY at::NoGradGuard no_grad; destination->copy_(*source); return 0; PG_CATCH(-1)
-}
-
-// t += value in place, without autograd (BatchNorm's num_batches_tracked counter).
-PG_API int pg_nn_add_scalar_(TensorHandle t, int64_t value) {
-    PG_TRY at::NoGradGuard no_grad; t->add_(value); return 0; PG_CATCH(-1)
-}
-
-PG_API TensorHandle pg_nn_flatten(TensorHandle input, int64_t start_dim, int64_t end_dim) {
-    PG_TENSOR(at::flatten(*input, start_dim, end_dim))
 }

@@ -290,7 +290,8 @@ public static partial class torch
                 if (errors.Count > 0)
                     throw new ArgumentException($"Error(s) in loading state_dict for {GetName()}: " + string.Join("; ", errors), nameof(source));
 
-                foreach (var (to, from) in copies) Check(pg_nn_copy_(to.Handle, from.Handle));
+                using (no_grad())
+                    foreach (var (to, from) in copies) to.copy_(from);
                 return (missing, unexpected);
             }
 
@@ -405,13 +406,64 @@ public static partial class torch
         /// <summary>Base class of modules with a single-argument forward, e.g. <c>Module&lt;Tensor, Tensor&gt;</c>.</summary>
         public abstract partial class Module<T, TResult> : Module, IModule<T, TResult>
         {
+            // Null until the first hook is registered, so call() costs nothing extra without hooks.
+            private List<(object key, Func<Module<T, TResult>, T, T>)>? _preHooks;
+            private List<(object key, Func<Module<T, TResult>, T, TResult, TResult>)>? _postHooks;
+
             protected Module(string name) : base(name) { }
 
-            /// <summary>The computation; override it. Callers should prefer <see cref="call"/>.</summary>
+            /// <summary>The computation; override it. Callers should use <see cref="call"/>, which also runs hooks.</summary>
             public abstract TResult forward(T input);
 
-            /// <summary>Runs the module (the entry point callers use; the place where hooks would run).</summary>
-            public TResult call(T input) => forward(input);
+            /// <summary>Runs the forward pre-hooks, <see cref="forward"/>, then the forward hooks.</summary>
+            public TResult call(T input)
+            {
+                if (_preHooks is null && _postHooks is null) return forward(input);
+                if (_preHooks is not null)
+                    foreach (var (_, hook) in _preHooks.ToArray()) input = hook(this, input) ?? input;
+                TResult result = forward(input);
+                if (_postHooks is not null)
+                    foreach (var (_, hook) in _postHooks.ToArray()) result = hook(this, input, result) ?? result;
+                return result;
+            }
+
+            /// <summary>
+            /// Registers <paramref name="hook"/> to run before forward; a non-null return value replaces
+            /// the input (e.g. for masking). Returns a handle whose <c>remove()</c> unregisters it.
+            /// </summary>
+            public HookRemover register_forward_pre_hook(Func<Module<T, TResult>, T, T> hook)
+            {
+                ArgumentNullException.ThrowIfNull(hook);
+                object key = new();
+                (_preHooks ??= new()).Add((key, hook));
+                return new HookRemover(() => _preHooks.RemoveAll(h => h.key == key));
+            }
+
+            /// <summary>
+            /// Registers <paramref name="hook"/> to run after forward with the input and output; a non-null
+            /// return value replaces the output (e.g. to capture features at a cut point).
+            /// </summary>
+            public HookRemover register_forward_hook(Func<Module<T, TResult>, T, TResult, TResult> hook)
+            {
+                ArgumentNullException.ThrowIfNull(hook);
+                object key = new();
+                (_postHooks ??= new()).Add((key, hook));
+                return new HookRemover(() => _postHooks.RemoveAll(h => h.key == key));
+            }
+        }
+
+        /// <summary>Unregisters a forward hook (PyTorch's RemovableHandle).</summary>
+        public sealed class HookRemover
+        {
+            private Action? _remove;
+
+            internal HookRemover(Action remove) => _remove = remove;
+
+            public void remove()
+            {
+                _remove?.Invoke();
+                _remove = null;
+            }
         }
     }
 }

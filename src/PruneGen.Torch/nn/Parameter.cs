@@ -15,6 +15,7 @@ public static partial class torch
             public Parameter(Tensor data, bool requires_grad = true)
                 : base(pg_tensor_detach(data.Handle))
             {
+                GC.KeepAlive(data); // a temporary `data` must not be finalized while the shim detaches it
                 DetachFromDisposeScope();
                 this.requires_grad = requires_grad;
             }

@@ -1,5 +1,3 @@
-using static PruneGen.Torch.Native.NativeMethods;
-
 namespace PruneGen.Torch;
 
 public static partial class torch
@@ -51,20 +49,20 @@ public static partial class torch
             public static Tensor uniform_(Tensor tensor, double low = 0, double high = 1)
             {
                 if (!(low <= high)) throw new ArgumentException($"uniform_ needs low <= high, got low = {low}, high = {high}");
-                Check(pg_nn_init_uniform_(tensor.Handle, low, high));
+                using (no_grad()) tensor.uniform_(low, high);
                 return tensor;
             }
 
             public static Tensor normal_(Tensor tensor, double mean = 0, double std = 1)
             {
                 if (!(std >= 0)) throw new ArgumentOutOfRangeException(nameof(std), std, "std must be non-negative");
-                Check(pg_nn_init_normal_(tensor.Handle, mean, std));
+                using (no_grad()) tensor.normal_(mean, std);
                 return tensor;
             }
 
-            public static Tensor constant_(Tensor tensor, double val)
+            public static Tensor constant_(Tensor tensor, Scalar val)
             {
-                Check(pg_nn_init_constant_(tensor.Handle, val));
+                using (no_grad()) tensor.fill_(val);
                 return tensor;
             }
 

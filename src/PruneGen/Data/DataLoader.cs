@@ -37,7 +37,7 @@ public sealed class DataLoader
             throw new ArgumentOutOfRangeException(nameof(options), options.MemoryFormat, "images are produced contiguous (NCHW) or channels-last");
         Dataset = dataset;
         Options = options;
-        long augmentationSeed = options.AugmentationSeed ?? SeededRandom.Derive(options.Seed, AugmentationSeedDomain).NextInt(int.MaxValue);
+        long augmentationSeed = options.AugmentationSeed ?? (long)SeededRandom.Derive(options.Seed, AugmentationSeedDomain).NextUInt64();
         _assembler = new BatchAssembler(dataset, options.Normalization, options.Augmentation, augmentationSeed,
             channelsLast: options.MemoryFormat == MemoryFormat.ChannelsLast);
         BatchesPerEpoch = options.DropLast ? dataset.Count / options.BatchSize : (dataset.Count + options.BatchSize - 1) / options.BatchSize;
@@ -68,7 +68,7 @@ public sealed class DataLoader
     {
         if (epoch < 0) throw new ArgumentOutOfRangeException(nameof(epoch), epoch, "epochs are numbered from 0");
         if (startBatch < 0 || startBatch > BatchesPerEpoch)
-            throw new ArgumentOutOfRangeException(nameof(startBatch), startBatch, $"an epoch has batches 0 to {BatchesPerEpoch - 1}");
+            throw new ArgumentOutOfRangeException(nameof(startBatch), startBatch, $"the start batch must lie in [0, {BatchesPerEpoch}]: an epoch has {BatchesPerEpoch} batches");
         return Enumerate(epoch, startBatch);
     }
 

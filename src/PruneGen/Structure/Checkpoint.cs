@@ -1,4 +1,3 @@
-using PruneGen.Torch.Serialization;
 using static PruneGen.Torch.torch;
 
 namespace PruneGen.Structure;
@@ -13,7 +12,7 @@ public static class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(sidecar);
-        Safetensors.Save(path, module.state_dict(), new Dictionary<string, string> { ["network"] = sidecar.Network });
+        module.save(path, metadata: new Dictionary<string, string> { ["network"] = sidecar.Network });
         sidecar.Save(WidthsSidecar.PathFor(path));
     }
 
@@ -21,7 +20,6 @@ public static class Checkpoint
     public static void LoadWeights(nn.Module module, string path)
     {
         ArgumentNullException.ThrowIfNull(module);
-        using SafetensorsContent content = Safetensors.Load(path);
-        module.load_state_dict(new Dictionary<string, Tensor>(content.Tensors), strict: true);
+        module.load(path, strict: true);
     }
 }

@@ -147,6 +147,18 @@ public sealed class CompileNativeShimTests : IDisposable
     }
 
     [Fact]
+    public void EveryBrokenFileIsReportedInOneBuild()
+    {
+        string first = _temp.Write("src/first.cpp", "int f() { return missing_one; }\n");
+        string second = _temp.Write("src/second.cpp", "int g() { return missing_two; }\n");
+
+        var (_, engine, ok) = Run(new[] { first, second, _withoutHeader }, configure: task => task.MaxParallel = 1);
+
+        Assert.False(ok);
+        Assert.Equal(new[] { first, second }, engine.Errors.Select(e => e.File).OrderBy(f => f));
+    }
+
+    [Fact]
     public void ACompilerWarningIsAnMSBuildWarningAndTheBuildGoesOn()
     {
         string noisy = _temp.Write("src/noisy.cpp", Export + " int g() {\n    int unused = 3;\n    return 0;\n}\n");

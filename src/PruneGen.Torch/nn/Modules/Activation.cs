@@ -49,8 +49,7 @@ namespace PruneGen.Torch.Modules
         public long start_dim { get; }
         public long end_dim { get; }
 
-        public override Tensor forward(Tensor input) =>
-            new(Native.NativeMethods.pg_nn_flatten(input.Handle, start_dim, end_dim));
+        public override Tensor forward(Tensor input) => input.flatten(start_dim, end_dim);
     }
 }
 

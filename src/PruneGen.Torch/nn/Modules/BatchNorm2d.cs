@@ -1,4 +1,3 @@
-using static PruneGen.Torch.Native.NativeMethods;
 using static PruneGen.Torch.torch;
 
 namespace PruneGen.Torch.Modules
@@ -88,7 +87,7 @@ namespace PruneGen.Torch.Modules
         {
             long dims = input.Dimensions;
             if (dims != 4) throw new ArgumentException($"BatchNorm2d expects a 4-D input (N, C, H, W), got {dims}-D", nameof(input));
-            if (training && _numBatchesTracked is not null) Check(pg_nn_add_scalar_(_numBatchesTracked.Handle, 1));
+            if (training && _numBatchesTracked is not null) _numBatchesTracked.add_(1);
             // As PyTorch: batch statistics in training or when there are no running ones; running
             // statistics are updated only in training.
             bool useBatchStatistics = training || _runningMean is null;

@@ -11,6 +11,8 @@ namespace PruneGen.Torch.Modules
     {
         private nn.Parameter _weight;
         private nn.Parameter? _bias;
+        // The geometry as the functional op takes it, built once rather than on every forward.
+        private readonly long[] _stride, _padding, _dilation;
 
         public Conv2d(long in_channels, long out_channels, (long, long) kernel_size, (long, long) stride, (long, long) padding,
             (long, long) dilation, long groups = 1, bool bias = true, Device? device = null, ScalarType? dtype = null)
@@ -36,6 +38,9 @@ namespace PruneGen.Torch.Modules
             this.padding = padding;
             this.dilation = dilation;
             this.groups = groups;
+            _stride = [stride.Item1, stride.Item2];
+            _padding = [padding.Item1, padding.Item2];
+            _dilation = [dilation.Item1, dilation.Item2];
 
             // PyTorch's reset_parameters: bound 1/√fan_in for both weight (via kaiming a = √5) and bias.
             _weight = ModuleTensors.NewParameter([out_channels, in_channels / groups, kernel_size.Item1, kernel_size.Item2], device, dtype,
@@ -79,8 +84,7 @@ namespace PruneGen.Torch.Modules
         }
 
         public override Tensor forward(Tensor input) =>
-            nn.functional.conv2d(input, _weight, _bias, [stride.Item1, stride.Item2], [padding.Item1, padding.Item2],
-                [dilation.Item1, dilation.Item2], groups);
+            nn.functional.conv2d(input, _weight, _bias, _stride, _padding, _dilation, groups);
     }
 }
 

@@ -1,4 +1,3 @@
-using static PruneGen.Torch.Native.NativeMethods;
 using static PruneGen.Torch.torch;
 
 namespace PruneGen.Torch.Modules;
@@ -7,12 +6,7 @@ namespace PruneGen.Torch.Modules;
 internal static class ModuleTensors
 {
     /// <summary>An uninitialised tensor; float32 on the CPU unless asked otherwise.</summary>
-    internal static unsafe Tensor Empty(long[] shape, Device? device, ScalarType? dtype)
-    {
-        Device d = device ?? CPU;
-        fixed (long* s = shape)
-            return new Tensor(pg_nn_empty(s, shape.Length, (int)(dtype ?? ScalarType.Float32), (int)d.type, d.index));
-    }
+    internal static Tensor Empty(long[] shape, Device? device, ScalarType? dtype) => empty(shape, dtype ?? ScalarType.Float32, device);
 
     /// <summary>A new parameter of the given shape filled by <paramref name="initialise"/>.</summary>
     internal static nn.Parameter NewParameter(long[] shape, Device? device, ScalarType? dtype, Action<Tensor> initialise)

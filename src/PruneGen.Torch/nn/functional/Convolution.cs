@@ -24,13 +24,13 @@ public static partial class torch
                 CheckSpatial(dilation, nameof(dilation), minimum: 1);
                 if (groups < 1) throw new ArgumentOutOfRangeException(nameof(groups), groups, "groups must be at least 1");
                 fixed (long* s = strides, p = padding, d = dilation)
-                    return new Tensor(pg_nn_conv2d(input.Handle, weight.Handle, bias?.Handle ?? IntPtr.Zero,
-                        s, strides.Length, p, padding.Length, d, dilation.Length, groups));
+                    return Tensor.Result(pg_nn_conv2d(input.Handle, weight.Handle, bias?.Handle ?? IntPtr.Zero,
+                        s, strides.Length, p, padding.Length, d, dilation.Length, groups), input, weight, bias);
             }
 
             /// <summary>y = x Wᵀ + b over the last dimension of <paramref name="input"/>.</summary>
             public static Tensor linear(Tensor input, Tensor weights, Tensor? bias = null) =>
-                new(pg_nn_linear(input.Handle, weights.Handle, bias?.Handle ?? IntPtr.Zero));
+                Tensor.Result(pg_nn_linear(input.Handle, weights.Handle, bias?.Handle ?? IntPtr.Zero), input, weights, bias);
 
             /// <summary>Checks a per-spatial-dimension argument of a 2-D op: one or two values, each at least <paramref name="minimum"/>.</summary>
             internal static void CheckSpatial(long[] values, string name, long minimum)

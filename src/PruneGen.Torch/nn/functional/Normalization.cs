@@ -22,8 +22,11 @@ public static partial class torch
                 if ((running_mean is null) != (running_var is null))
                     throw new ArgumentException("batch_norm needs both running_mean and running_var, or neither");
                 if (eps <= 0) throw new ArgumentOutOfRangeException(nameof(eps), eps, "eps must be positive");
-                return new Tensor(pg_nn_batch_norm(input.Handle, running_mean?.Handle ?? IntPtr.Zero, running_var?.Handle ?? IntPtr.Zero,
-                    weight?.Handle ?? IntPtr.Zero, bias?.Handle ?? IntPtr.Zero, training ? 1 : 0, momentum, eps));
+                var result = Tensor.Result(pg_nn_batch_norm(input.Handle, running_mean?.Handle ?? IntPtr.Zero, running_var?.Handle ?? IntPtr.Zero,
+                    weight?.Handle ?? IntPtr.Zero, bias?.Handle ?? IntPtr.Zero, training ? 1 : 0, momentum, eps), input, running_mean, running_var);
+                GC.KeepAlive(weight);
+                GC.KeepAlive(bias);
+                return result;
             }
         }
     }

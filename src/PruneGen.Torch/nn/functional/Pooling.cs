@@ -24,8 +24,8 @@ public static partial class torch
                 CheckSpatial(padding, nameof(padding), minimum: 0);
                 CheckSpatial(dilation, nameof(dilation), minimum: 1);
                 fixed (long* k = kernel_size, s = stride, p = padding, d = dilation)
-                    return new Tensor(pg_nn_max_pool2d(input.Handle, k, kernel_size.Length, s, stride.Length,
-                        p, padding.Length, d, dilation.Length, ceil_mode ? 1 : 0));
+                    return Tensor.Result(pg_nn_max_pool2d(input.Handle, k, kernel_size.Length, s, stride.Length,
+                        p, padding.Length, d, dilation.Length, ceil_mode ? 1 : 0), input);
             }
 
             public static Tensor max_pool2d(Tensor input, long kernel_size, long? stride = null,
@@ -45,8 +45,8 @@ public static partial class torch
                 if (divisor_override is <= 0)
                     throw new ArgumentOutOfRangeException(nameof(divisor_override), divisor_override, "divisor_override must be positive");
                 fixed (long* k = kernel_size, s = stride, p = padding)
-                    return new Tensor(pg_nn_avg_pool2d(input.Handle, k, kernel_size.Length, s, stride.Length, p, padding.Length,
-                        ceil_mode ? 1 : 0, count_include_pad ? 1 : 0, divisor_override ?? 0));
+                    return Tensor.Result(pg_nn_avg_pool2d(input.Handle, k, kernel_size.Length, s, stride.Length, p, padding.Length,
+                        ceil_mode ? 1 : 0, count_include_pad ? 1 : 0, divisor_override ?? 0), input);
             }
 
             public static Tensor avg_pool2d(Tensor input, long kernel_size, long? stride = null, long padding = 0,
@@ -61,7 +61,7 @@ public static partial class torch
                 long* size = stackalloc long[2];
                 size[0] = output_size[0];
                 size[1] = output_size[^1];
-                return new Tensor(pg_nn_adaptive_avg_pool2d(input.Handle, size, 2));
+                return Tensor.Result(pg_nn_adaptive_avg_pool2d(input.Handle, size, 2), input);
             }
 
             public static Tensor adaptive_avg_pool2d(Tensor input, long output_size) => adaptive_avg_pool2d(input, [output_size]);
