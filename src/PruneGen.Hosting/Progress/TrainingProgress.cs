@@ -48,7 +48,7 @@ public abstract class TrainingProgress : ITrainingObserver
     }
 
     protected static string StepLine(in StepProgress s) => string.Create(CultureInfo.InvariantCulture,
-        $"loss {s.RunningLoss:0.0000}  acc {Units.Percent(s.RunningAccuracy)}  lr {s.LearningRate:0.#####}  size {Units.Count(s.Macs)} MACs, {Units.Count(s.Params)} params");
+        $"loss {s.RunningLoss:0.0000}  acc {Units.Percent(s.RunningAccuracy)}  lr {s.LearningRate:0.#####}  {Units.Count(s.Macs)} MACs  {Units.Count(s.Params)} params");
 
     protected static string EpochLine(EpochMetrics m, int epochs)
     {
@@ -126,7 +126,11 @@ public sealed class LiveTrainingProgress : TrainingProgress
             {
                 _context = context;
                 result = work();
-                _steps?.StopTask();
+                if (_steps is not null)
+                {
+                    _steps.Description = _epochs is not null && _epochs.Value >= _epochs.MaxValue ? "done" : "stopped";
+                    _steps.StopTask();
+                }
                 _epochs?.StopTask();
             });
         return result;
