@@ -36,10 +36,15 @@ public sealed class LearningRateSchedule
             case LearningRateScheduleKind.Step:
                 return t < 0.5 ? 1 : t < 0.75 ? 0.1 : 0.01;
             case LearningRateScheduleKind.OneCycle:
-                const double start = 1.0 / 25, end = start / 1e4, rise = 0.3;
-                return t < rise
-                    ? Anneal(start, 1, t / rise)
-                    : Anneal(1, end, (t - rise) / (1 - rise));
+            {
+                // PyTorch's OneCycleLR phases: up to the peak at step 0.3·N - 1, down to the minimum at N - 1.
+                const double start = 1.0 / 25, end = start / 1e4;
+                double position = step - WarmupSteps;
+                double peakAt = Math.Max(1, 0.3 * length - 1), lastAt = Math.Max(peakAt + 1, length - 1);
+                return position <= peakAt
+                    ? Anneal(start, 1, position / peakAt)
+                    : Anneal(1, end, Math.Min(1, (position - peakAt) / (lastAt - peakAt)));
+            }
             default:
                 throw new InvalidOperationException($"unknown schedule {Kind}");
         }
