@@ -7,7 +7,7 @@ namespace PruneGen.Data;
 /// <summary>
 /// Fills a batch buffer from dataset images in one pass per value: gather, scale, normalise, crop
 /// with zero padding and flip are fused, so the only other copy is the one into the tensor.
-/// Stateless between calls (safe to run on a background thread while the caller reads another buffer).
+/// Stateless between calls, so concurrent enumerations of one loader may share it.
 /// </summary>
 internal sealed class BatchAssembler
 {

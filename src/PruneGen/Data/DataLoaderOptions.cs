@@ -27,7 +27,4 @@ public sealed record DataLoaderOptions
 
     /// <summary>Layout of the images tensor: contiguous NCHW, or channels-last (NHWC in memory, same [B, C, H, W] shape).</summary>
     public torch.MemoryFormat MemoryFormat { get; init; } = torch.MemoryFormat.Contiguous;
-
-    /// <summary>Assemble the next batch on a background thread while the caller works on the current one.</summary>
-    public bool Prefetch { get; init; }
 }

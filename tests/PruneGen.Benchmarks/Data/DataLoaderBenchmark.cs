@@ -6,9 +6,9 @@ using static PruneGen.Torch.torch;
 namespace PruneGen.Benchmarks.Data;
 
 /// <summary>
-/// Loader throughput on Fashion-MNIST (batch 128) with and without augmentation and prefetch, alone
-/// and next to a consumer that works on each batch: libtorch matmuls on every thread (CPU training)
-/// or a busy host thread with the other cores idle (what accelerator training looks like to the CPU).
+/// Loader throughput on Fashion-MNIST (batch 128) with and without augmentation, alone and next to
+/// a consumer that works on each batch: libtorch matmuls on every thread (CPU training) or a busy
+/// host thread with the other cores idle (what accelerator training looks like to the CPU).
 /// Prints the best and the median wall time of several epochs per configuration (interleaved, so
 /// that load changes on a shared machine hit every configuration alike) and, for the loader alone,
 /// the process CPU time per batch, which a busy machine disturbs far less than wall time.
@@ -32,13 +32,9 @@ public static class DataLoaderBenchmark
         var configurations = new (string Name, DataLoaderOptions Options, Action Work, int Epochs)[]
         {
             ("no augmentation", plain, none, 1),
-            ("no augmentation, prefetch", plain with { Prefetch = true }, none, 1),
             ("crop 4 + flip", augmented, none, 1),
-            ("crop 4 + flip, prefetch", augmented with { Prefetch = true }, none, 1),
             ("crop 4 + flip, + 2 matmuls 128²", augmented, matmul, 1),
-            ("crop 4 + flip, + 2 matmuls 128², prefetch", augmented with { Prefetch = true }, matmul, 1),
             ("crop 4 + flip, + 1 ms busy host", augmented, spin, 1),
-            ("crop 4 + flip, + 1 ms busy host, prefetch", augmented with { Prefetch = true }, spin, 1),
         };
         var timings = configurations.Select(_ => new List<(double Wall, double Cpu)>()).ToArray();
         for (int r = 0; r < repetitions; r++)

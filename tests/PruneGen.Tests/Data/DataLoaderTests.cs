@@ -88,16 +88,14 @@ public class DataLoaderTests
         Assert.Equal(Enumerable.Range(0, 100), sequential.EpochOrder(7));
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void ResumingMidEpochYieldsTheRemainingBatchesOfAnUninterruptedRun(bool prefetch)
+    [Fact]
+    public void ResumingMidEpochYieldsTheRemainingBatchesOfAnUninterruptedRun()
     {
         ImageDataset data = RandomBytes(50, 1, 8, seed: 4);
         var options = new DataLoaderOptions
         {
             BatchSize = 8, Seed = 9, Normalization = Normalization.FashionMnist,
-            Augmentation = Augmentation.CropAndFlip(2), Prefetch = prefetch,
+            Augmentation = Augmentation.CropAndFlip(2),
         };
         var uninterrupted = Collect(new DataLoader(data, options).Epoch(3));
         // A fresh loader (as after a restart) asked for epoch 3 from batch 4 on.
@@ -113,20 +111,9 @@ public class DataLoaderTests
     }
 
     [Fact]
-    public void PrefetchDoesNotChangeTheBatches()
+    public void AbandonedEnumerationLeavesTheLoaderUsable()
     {
-        ImageDataset data = RandomBytes(40, 3, 6, seed: 2);
-        var options = new DataLoaderOptions { BatchSize = 7, Seed = 5, Augmentation = Augmentation.CropAndFlip(1) };
-        var plain = Collect(new DataLoader(data, options).Epoch(1));
-        var prefetched = Collect(new DataLoader(data, options with { Prefetch = true }).Epoch(1));
-        Assert.Equal(plain.Select(b => b.Images), prefetched.Select(b => b.Images));
-        Assert.Equal(plain.Select(b => b.Labels), prefetched.Select(b => b.Labels));
-    }
-
-    [Fact]
-    public void AbandonedPrefetchingEnumerationEndsCleanly()
-    {
-        var loader = new DataLoader(RandomBytes(64, 1, 8, seed: 1), new DataLoaderOptions { BatchSize = 4, Prefetch = true });
+        var loader = new DataLoader(RandomBytes(64, 1, 8, seed: 1), new DataLoaderOptions { BatchSize = 4 });
         foreach (Batch batch in loader.Epoch(0))
         {
             batch.Dispose();
@@ -261,7 +248,7 @@ public class DataLoaderTests
     [Fact]
     public void BatchTensorsJoinTheCallersDisposeScope()
     {
-        var loader = new DataLoader(Indexed(8), new DataLoaderOptions { BatchSize = 4, Prefetch = true });
+        var loader = new DataLoader(Indexed(8), new DataLoaderOptions { BatchSize = 4 });
         var batches = new List<Batch>();
         using (NewDisposeScope())
         {
