@@ -14,10 +14,15 @@ public sealed class SearchRandom
 
     public SearchRandom(long seed) => _generator = new SeededRandom(seed);
 
-    /// <summary>An independent stream for a seed and a key (e.g. one per sub-network).</summary>
-    public static SearchRandom Derive(long seed, long key) => new(seed, key);
-
-    private SearchRandom(long seed, long key) => _generator = SeededRandom.Derive(seed, key);
+    /// <summary>
+    /// A seed for an independent stream keyed by <paramref name="key"/> (e.g. one search per
+    /// sub-network): nearby keys give unrelated streams.
+    /// </summary>
+    public static long DeriveSeed(long seed, long key)
+    {
+        SeededRandom derived = SeededRandom.Derive(seed, key);
+        return (long)derived.NextUInt64();
+    }
 
     /// <summary>Uniform double in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (_generator.NextUInt64() >> 11) * (1.0 / (1UL << 53));

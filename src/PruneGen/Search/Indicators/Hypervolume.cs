@@ -31,6 +31,16 @@ public static class Hypervolume
         return relevant.Length == 0 ? 0 : Sweep2D(relevant, reference0, reference1);
     }
 
+    /// <summary>
+    /// The hypervolume of each recorded generation's first front against the evaluations spent to
+    /// reach it: the curve for comparing searches at equal evaluation budgets.
+    /// </summary>
+    public static (long Evaluations, double Hypervolume)[] OverEvaluations(IReadOnlyList<GenerationRecord> history, IReadOnlyList<double> reference)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        return history.Select(record => (record.Evaluations, Compute(record.Front, reference))).ToArray();
+    }
+
     private static double[][] Prepare(IReadOnlyList<double[]> points, IReadOnlyList<double> reference)
     {
         ArgumentNullException.ThrowIfNull(points);
