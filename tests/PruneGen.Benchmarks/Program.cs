@@ -39,5 +39,8 @@ var repetitions = new Option<int>("--repetitions") { Description = "interleaved 
 var loader = new Command("data-loader", "Fashion-MNIST batches/s with and without augmentation") { threads, repetitions };
 loader.SetAction(result => DataLoaderBenchmark.Run(result.GetValue(threads), result.GetValue(repetitions)));
 
-var root = new RootCommand("PruneGen benchmarks") { train, optimizerStep, loader };
+var emo = new Command("emo", "NSGA-II evaluations/s on ZDT1-3, hypervolume and GPIR timings") { repetitions };
+emo.SetAction(result => EmoBenchmarks.Run(result.GetValue(repetitions)));
+
+var root = new RootCommand("PruneGen benchmarks") { train, optimizerStep, loader, emo };
 return root.Parse(args).Invoke();
