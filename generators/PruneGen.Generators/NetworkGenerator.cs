@@ -57,7 +57,18 @@ public sealed class NetworkGenerator : IIncrementalGenerator
     private static void Produce(SourceProductionContext context, GeneratorOutput output)
     {
         foreach (DiagnosticInfo diagnostic in output.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic());
-        foreach (GeneratedFile file in output.Files) context.AddSource(file.HintName, file.Text);
+        foreach (GeneratedFile file in output.Files)
+        {
+            try
+            {
+                context.AddSource(file.HintName, file.Text);
+            }
+            catch (System.ArgumentException)
+            {
+                // The same class reached twice (e.g. [Network] on two partial declarations, which the
+                // compiler already reports as a duplicate attribute): its files were added the first time.
+            }
+        }
     }
 }
 

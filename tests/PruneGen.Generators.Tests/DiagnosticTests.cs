@@ -61,6 +61,30 @@ public class DiagnosticTests
             "must be a class marked [Block]", "Body");
 
     [Fact]
+    public void PG0003_StageOfABlockWithErrors() =>
+        Expect("PG0003", Network("    [Stage(Width = 16)] public partial Stage<BrokenBlock> Body { get; }"), "block 'BrokenBlock' has errors of its own", "Body",
+            Samples.Usings + """
+            namespace Samples;
+            [Block]
+            public class BrokenBlock : ResidualBlock
+            {
+                public BrokenBlock(BlockSpec spec) : base(spec) { }
+            }
+            """);
+
+    [Fact]
+    public void NetworkAttributeOnTwoPartialDeclarationsDoesNotCrash()
+    {
+        GeneratorResult result = GeneratorHarness.Run(Samples.ResNet20, Samples.Usings + """
+            namespace Samples;
+            [Network(InputChannels = 1, InputSize = 28, Classes = 10)]
+            public partial class ResNet20 { }
+            """);
+        Assert.DoesNotContain(result.Output.GetDiagnostics(), d => d.Id == "CS8785");
+        Assert.Contains(result.Output.GetDiagnostics(), d => d.Id == "CS0579"); // the compiler's duplicate-attribute error
+    }
+
+    [Fact]
     public void PG0004_DepthwiseChannelMismatch() =>
         Expect("PG0004", Network("""
                 [Conv(16)] public partial ConvBnRelu Stem { get; }

@@ -326,6 +326,13 @@ internal sealed class NetworkAnalyzer
                 branch = declaration.Members.Select(b => new BranchConv(b.Name, b.Location, b.Conv!, b.Kind == LayerKind.ConvBnRelu, 1)).ToArray();
                 residual = declaration.Residual;
                 reluAfterSum = declaration.ReluAfterSum;
+                if (declaration.Diagnostics.Count > 0)
+                {
+                    // The block's own errors are reported by its pipeline; building on it would only add follow-up errors.
+                    Report(DiagnosticDescriptors.UnsupportedLayer, member.Location, member.Name, member.TypeName,
+                        $"block '{declaration.Type.Name}' has errors of its own");
+                    return false;
+                }
                 if (!CheckBlockDeclaration(declaration)) return false;
                 if (s.Stride != 1 && !branch.Any(b => b.Arguments.Strided))
                 {

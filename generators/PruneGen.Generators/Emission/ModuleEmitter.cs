@@ -205,6 +205,12 @@ internal static class ModuleEmitter
             w.Line("return slim;");
         }
         w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// <see cref=\"Slim(global::PruneGen.Structure.PruneMasks)\"/> with masks in the order of the Widths members: one");
+        w.Line("/// keep-array per prunable group, sized to its current width (null keeps it whole), and one flag per removable block.");
+        w.Line("/// </summary>");
+        w.Line($"public {name} Slim({Collections}IReadOnlyList<bool[]?> unitMasks, {Collections}IReadOnlyList<bool> blockMasks) => Slim(NewMasks().Keep(unitMasks, blockMasks));");
+        w.Line();
         w.Line("/// <summary>Saves the weights (safetensors) and, next to them, the widths sidecar.</summary>");
         w.Line($"public void SaveCheckpoint(string path) => {S}Checkpoint.Save(this, path, CurrentWidths.ToSidecar());");
         w.Line();

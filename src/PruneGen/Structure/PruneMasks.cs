@@ -58,6 +58,25 @@ public sealed class PruneMasks
         return this;
     }
 
+    /// <summary>
+    /// Sets every mask at once, in the order of the <c>Widths</c> members: one keep-array per prunable group
+    /// (null keeps the whole group) and one flag per removable block.
+    /// </summary>
+    public PruneMasks Keep(IReadOnlyList<bool[]?> unitMasks, IReadOnlyList<bool> blockMasks)
+    {
+        ArgumentNullException.ThrowIfNull(unitMasks);
+        ArgumentNullException.ThrowIfNull(blockMasks);
+        if (unitMasks.Count != Structure.PrunableGroups.Count)
+            throw new ArgumentException($"{Structure.Name} has {Structure.PrunableGroups.Count} prunable groups but {unitMasks.Count} unit masks were given", nameof(unitMasks));
+        if (blockMasks.Count != Structure.RemovableBlocks.Count)
+            throw new ArgumentException($"{Structure.Name} has {Structure.RemovableBlocks.Count} removable blocks but {blockMasks.Count} block flags were given", nameof(blockMasks));
+        for (int i = 0; i < unitMasks.Count; i++)
+            if (unitMasks[i] is { } keep) KeepUnits(Structure.PrunableGroups[i].Index, keep);
+        for (int i = 0; i < blockMasks.Count; i++)
+            KeepBlock(Structure.RemovableBlocks[i].Index, blockMasks[i]);
+        return this;
+    }
+
     /// <summary>The units kept in a group (null: all).</summary>
     public IReadOnlyList<bool>? UnitMask(int group) => _units[GroupAt(group).Index];
 

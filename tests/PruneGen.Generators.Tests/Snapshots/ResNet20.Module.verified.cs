@@ -190,6 +190,12 @@ namespace Samples
             return slim;
         }
 
+        /// <summary>
+        /// <see cref="Slim(global::PruneGen.Structure.PruneMasks)"/> with masks in the order of the Widths members: one
+        /// keep-array per prunable group, sized to its current width (null keeps it whole), and one flag per removable block.
+        /// </summary>
+        public ResNet20 Slim(global::System.Collections.Generic.IReadOnlyList<bool[]?> unitMasks, global::System.Collections.Generic.IReadOnlyList<bool> blockMasks) => Slim(NewMasks().Keep(unitMasks, blockMasks));
+
         /// <summary>Saves the weights (safetensors) and, next to them, the widths sidecar.</summary>
         public void SaveCheckpoint(string path) => global::PruneGen.Structure.Checkpoint.Save(this, path, CurrentWidths.ToSidecar());
 

@@ -63,6 +63,24 @@ public class SlimmingTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public void SlimWithArraysInWidthsOrderEqualsSlimWithMasks()
+    {
+        torch.manual_seed(31);
+        using var full = new ResNet20();
+        PruneMasks masks = RandomMasks(full, new Random(8));
+        NetworkStructure s = ResNet20.Structure;
+        bool[]?[] units = s.PrunableGroups.Select(g => masks.UnitMask(g.Index)?.ToArray()).ToArray();
+        bool[] blocks = s.RemovableBlocks.Select(b => masks.BlockKept(b.Index)).ToArray();
+        using var fromMasks = full.Slim(masks);
+        using var fromArrays = full.Slim(units, blocks);
+        Assert.Equal(fromMasks.CurrentWidths, fromArrays.CurrentWidths);
+        var expected = fromMasks.state_dict();
+        foreach (var (name, tensor) in fromArrays.state_dict().Where(p => p.Value.dtype == ScalarType.Float32))
+            Assert.Equal(expected[name].data<float>(), tensor.data<float>());
+        Assert.Throws<ArgumentException>(() => full.Slim(units.Skip(1).ToArray(), blocks));
+    }
+
+    [Fact]
     public void MasksFromAnotherInstanceOrResurrectingABlockAreRejected()
     {
         using var full = new ResNet20();
