@@ -12,7 +12,7 @@ var steps = new Option<int>("--steps") { Description = "timed training steps", D
 var warmup = new Option<int>("--warmup") { Description = "untimed steps first", DefaultValueFactory = _ => 5 };
 var batch = new Option<int>("--batch") { Description = "batch size", DefaultValueFactory = _ => 128 };
 var format = new Option<string>("--memory-format") { Description = "channels_last or contiguous", DefaultValueFactory = _ => "channels_last" };
-var network = new Option<string>("--network") { Description = "which ResNet-20: handwritten", DefaultValueFactory = _ => "handwritten" };
+var network = new Option<string>("--network") { Description = "which ResNet-20: generated (gates off) or handwritten", DefaultValueFactory = _ => "generated" };
 var data = new Option<string?>("--data") { Description = "Fashion-MNIST directory (default: the Debian package's)" };
 var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 0 };
 var train = new Command("train-throughput", "ResNet-20 training images/s on Fashion-MNIST") { steps, warmup, batch, threads, format, network, data, seed };
@@ -39,5 +39,8 @@ var repetitions = new Option<int>("--repetitions") { Description = "interleaved 
 var loader = new Command("data-loader", "Fashion-MNIST batches/s with and without augmentation") { threads, repetitions };
 loader.SetAction(result => DataLoaderBenchmark.Run(result.GetValue(threads), result.GetValue(repetitions)));
 
-var root = new RootCommand("PruneGen benchmarks") { train, optimizerStep, loader };
+var emo = new Command("emo", "NSGA-II evaluations/s on ZDT1-3, hypervolume and GPIR timings") { repetitions };
+emo.SetAction(result => EmoBenchmarks.Run(result.GetValue(repetitions)));
+
+var root = new RootCommand("PruneGen benchmarks") { train, optimizerStep, loader, emo };
 return root.Parse(args).Invoke();

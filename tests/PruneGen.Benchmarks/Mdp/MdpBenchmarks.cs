@@ -6,6 +6,7 @@ using PruneGen.Methods.Mdp;
 using PruneGen.Solvers;
 using PruneGen.Structure;
 using PruneGen.Torch;
+using PruneGen.Zoo;
 using static PruneGen.Torch.torch;
 
 namespace PruneGen.Benchmarks.Mdp;
@@ -14,7 +15,7 @@ namespace PruneGen.Benchmarks.Mdp;
 /// Benchmarks of the MDP core:
 /// <list type="bullet">
 /// <item><c>mdp-solve</c>: CBC solve time of MDP's program (joint and channel-only) for ResNet-20 and
-/// ResNet-56 at several latency reductions, with a synthetic LUT (or a stored one) and random
+/// ResNet-56 (from PruneGen.Zoo) at several latency reductions, with a synthetic LUT (or a stored one) and random
 /// importance, beside the HALP-style and uniform baselines on the same inputs.</item>
 /// <item><c>profile-latency</c>: profiles a network's LUT (prints how long it took), then measures the
 /// whole network's forward at a few widths next to the LUT's prediction.</item>

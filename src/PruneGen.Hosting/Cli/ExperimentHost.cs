@@ -1,0 +1,234 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using PruneGen.Experiments;
+using PruneGen.Hosting.Configuration;
+using PruneGen.Hosting.Progress;
+using PruneGen.Hosting.Reports;
+using PruneGen.Hosting.Runs;
+using PruneGen.Training;
+
+namespace PruneGen.Hosting;
+
+/// <summary>
+/// The command line of an experiments program. A generated <c>Main</c> is one line:
+/// <c>return ExperimentHost.Run(args, catalog);</c>. Verbs: <c>list</c>, <c>run</c>, <c>resume</c>,
+/// <c>report</c>, <c>summary</c>, <c>profile-latency</c>.
+/// </summary>
+public static class ExperimentHost
+{
+    /// <summary>Parses <paramref name="args"/>, runs the verb and returns the process exit code (see <see cref="ExitCodes"/>).</summary>
+    public static int Run(string[] args, ExperimentCatalog catalog, TextWriter? output = null, TextWriter? error = null,
+        Func<TextWriter, TrainingProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(catalog);
+        output ??= Console.Out;
+        error ??= Console.Error;
+        var verbs = new Verbs(catalog, output, error, progress, args);
+        RootCommand root = verbs.Build();
+        return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    private sealed class Verbs(ExperimentCatalog catalog, TextWriter output, TextWriter error, Func<TextWriter, TrainingProgress>? progress, string[] args)
+    {
+        public RootCommand Build()
+        {
+            var root = new RootCommand("PruneGen experiments: train, prune, resume and compare runs.");
+
+            var listName = new Argument<string?>("experiment") { Description = "show every option of this experiment", Arity = ArgumentArity.ZeroOrOne };
+            var list = new Command("list", "List the experiments and networks (and one experiment's options).") { listName };
+            list.SetAction(p => Guard(() => List(p.GetValue(listName))));
+            root.Subcommands.Add(list);
+
+            var runName = new Argument<string>("experiment") { Description = "the experiment to run (see 'list')" };
+            var set = new Option<string[]>("--set") { Description = "override one option: --set key=value (repeatable)", Arity = ArgumentArity.ZeroOrMore };
+            var config = new Option<string?>("--config") { Description = "YAML file of option values (typed and checked)" };
+            var outDir = new Option<string?>("--out") { Description = "run folder (default runs/<experiment>/<timestamp>)" };
+            var run = new Command("run", "Run an experiment in a new run folder.") { runName, set, config, outDir };
+            run.SetAction(p => Guard(() => RunExperiment(p.GetValue(runName)!, p.GetValue(set) ?? [], p.GetValue(config), p.GetValue(outDir))));
+            root.Subcommands.Add(run);
+
+            var resumeDir = new Argument<string>("run-dir") { Description = "the run folder to continue" };
+            var resume = new Command("resume", "Continue an interrupted run from its newest intact checkpoint.") { resumeDir };
+            resume.SetAction(p => Guard(() => Resume(p.GetValue(resumeDir)!)));
+            root.Subcommands.Add(resume);
+
+            var reportDirs = new Argument<string[]>("run-dir") { Description = "one or more run folders", Arity = ArgumentArity.OneOrMore };
+            var reportOut = new Option<string?>("--out") { Description = "where to write a comparison (default: the run folder for one run, reports/<timestamp> for several)" };
+            var report = new Command("report", "Write report.md with SVG plots for one run, or a comparison of several.") { reportDirs, reportOut };
+            report.SetAction(p => Guard(() => Report(p.GetValue(reportDirs)!, p.GetValue(reportOut))));
+            root.Subcommands.Add(report);
+
+            var summaryNetwork = new Argument<string>("network") { Description = "a network name (see 'list')" };
+            var summary = new Command("summary", "Print a network's per-layer table (widths, MACs, parameters).") { summaryNetwork };
+            summary.SetAction(p => Guard(() => Summary(p.GetValue(summaryNetwork)!)));
+            root.Subcommands.Add(summary);
+
+            var profileNetwork = new Argument<string>("network") { Description = "a network name (see 'list')" };
+            var profile = new Command("profile-latency", "Measure the network's latency lookup table (arrives with the MDP method).") { profileNetwork };
+            profile.SetAction(p => Guard(() => ProfileLatency(p.GetValue(profileNetwork)!)));
+            root.Subcommands.Add(profile);
+            return root;
+        }
+
+        // Expected failures (bad input, missing files) are one line on stderr, not a stack trace.
+        private int Guard(Func<int> verb)
+        {
+            try
+            {
+                return verb();
+            }
+            catch (ConfigException e)
+            {
+                foreach (ConfigDiagnostic d in e.Diagnostics) error.WriteLine(d.ToString());
+                return ExitCodes.Usage;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException or ArgumentException or NotSupportedException)
+            {
+                error.WriteLine("error: " + e.Message);
+                if (Environment.GetEnvironmentVariable("PRUNEGEN_DEBUG") is not null) error.WriteLine(e);
+                return ExitCodes.Failure;
+            }
+        }
+
+        private int List(string? name)
+        {
+            if (name is not null)
+            {
+                ExperimentDefinition experiment = FindExperiment(name);
+                output.WriteLine($"{experiment.Name}: {experiment.Description}");
+                output.WriteLine($"  network {experiment.Network}, method {experiment.Method}, dataset {experiment.Dataset.Name}");
+                output.WriteLine();
+                int keyWidth = experiment.OptionSpecs.Max(s => s.Key.Length), typeWidth = experiment.OptionSpecs.Max(s => s.Describe().Length);
+                int defaultWidth = experiment.OptionSpecs.Max(s => s.DefaultText.Length);
+                output.WriteLine($"  {"option".PadRight(keyWidth)}  {"type".PadRight(typeWidth)}  {"default".PadRight(defaultWidth)}  description");
+                foreach (OptionSpec spec in experiment.OptionSpecs)
+                    output.WriteLine($"  {spec.Key.PadRight(keyWidth)}  {spec.Describe().PadRight(typeWidth)}  {spec.DefaultText.PadRight(defaultWidth)}  {spec.Description}");
+                return ExitCodes.Success;
+            }
+            output.WriteLine("Experiments:");
+            int width = catalog.Experiments.Select(e => e.Name.Length).DefaultIfEmpty(0).Max();
+            foreach (ExperimentDefinition e in catalog.Experiments)
+                output.WriteLine($"  {e.Name.PadRight(width)}  {e.Network} / {e.Method} on {e.Dataset.Name}, {e.Budget.Epochs} epochs: {e.Description}");
+            if (catalog.Experiments.Count == 0) output.WriteLine("  (none)");
+            output.WriteLine();
+            output.WriteLine("Networks: " + (catalog.Networks.Count == 0 ? "(none)" : string.Join(", ", catalog.Networks.Select(n => n.Name))));
+            output.WriteLine();
+            output.WriteLine("Every experiment accepts epochs, steps_per_epoch, batch_size, seed, threads, train_subset and more;");
+            output.WriteLine("'list <experiment>' shows all its options. Set them with --set key=value or --config file.yaml.");
+            return ExitCodes.Success;
+        }
+
+        private int RunExperiment(string name, string[] sets, string? configPath, string? outDir)
+        {
+            ExperimentDefinition definition = FindExperiment(name);
+            var sources = new List<ConfigSource>();
+            if (configPath is not null)
+            {
+                ConfigSource file = YamlConfigReader.ReadFile(configPath);
+                sources.Add(CheckExperimentKey(file, definition.Name));
+            }
+            sources.Add(SetArguments.Parse(sets));
+            ResolvedExperiment experiment = definition.Resolve(sources);
+
+            string path = outDir ?? RunDirectory.DefaultPath(Directory.GetCurrentDirectory(), definition.Name, DateTime.Now);
+            RunDirectory run = RunDirectory.Create(path);
+            run.WriteConfig(experiment.ToYaml());
+            return Execute(experiment, run, resume: false);
+        }
+
+        private int Resume(string path)
+        {
+            RunDirectory run = RunDirectory.Open(path);
+            ConfigSource config = YamlConfigReader.ReadFile(run.ConfigPath);
+            ConfigEntry? key = config.Entries.FirstOrDefault(e => e.Key == ExperimentDefinition.ExperimentKey);
+            if (key?.Text is null)
+                throw new ConfigException([new(ConfigErrorCodes.ExperimentMismatch, $"the config does not name its experiment ('{ExperimentDefinition.ExperimentKey}: <name>')",
+                    key?.KeyLocation ?? SourceLocation.InFile(run.ConfigPath, 1, 1))]);
+            ExperimentDefinition definition = FindExperiment(key.Text);
+            ResolvedExperiment experiment = definition.Resolve([config]);
+            return Execute(experiment, run, resume: true);
+        }
+
+        private int Execute(ResolvedExperiment experiment, RunDirectory run, bool resume)
+        {
+            using var stop = new StopSignal(message => error.WriteLine(message));
+            var runner = new ExperimentRunner(output, progress);
+            try
+            {
+                return runner.Execute(experiment, run, resume, stop.Token, args);
+            }
+            catch (Exception e) when (e is not ConfigException)
+            {
+                var info = run.ReadRunInfo();
+                if (info is not null)
+                {
+                    info["status"] = "failed";
+                    info["error"] = e.Message;
+                    run.WriteRunInfo(info);
+                }
+                throw;
+            }
+        }
+
+        private static ConfigSource CheckExperimentKey(ConfigSource file, string experiment)
+        {
+            ConfigEntry? key = file.Entries.FirstOrDefault(e => e.Key == ExperimentDefinition.ExperimentKey);
+            if (key is null || key.Text == experiment) return file;
+            var diagnostic = new ConfigDiagnostic(ConfigErrorCodes.ExperimentMismatch,
+                $"this config is for experiment '{key.Text}', not '{experiment}'", key.ValueLocation);
+            return file with { Diagnostics = [.. file.Diagnostics, diagnostic] };
+        }
+
+        private int Report(string[] paths, string? outDir)
+        {
+            var runs = paths.Select(p => RunDirectory.Open(p)).ToList();
+            var reported = runs.Select(r => ReportedRun.Load(r)).ToList();
+            // Labels name the runs in tables and legends; make repeated ones unique.
+            var seen = new Dictionary<string, int>();
+            for (int i = 0; i < reported.Count; i++)
+            {
+                int n = seen[reported[i].Label] = seen.GetValueOrDefault(reported[i].Label) + 1;
+                if (n > 1) reported[i] = reported[i] with { Label = $"{reported[i].Label} ({n})" };
+            }
+            string target = outDir ?? (runs.Count == 1 ? runs[0].Path
+                : Path.Combine(Directory.GetCurrentDirectory(), "reports", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
+            string report = RunReport.Write(reported, target);
+            output.WriteLine($"report: {report}");
+            return ExitCodes.Success;
+        }
+
+        private int Summary(string name)
+        {
+            NetworkDefinition network = FindNetwork(name);
+            using TrainableNetwork instance = network.Create();
+            output.Write(instance.Summary());
+            return ExitCodes.Success;
+        }
+
+        private int ProfileLatency(string name)
+        {
+            FindNetwork(name);
+            error.WriteLine($"profile-latency {name}: not implemented yet. The latency lookup table (bilayer conv timings on the width grid) " +
+                            "comes with the MDP method; this verb is only its hook for now and measured nothing.");
+            return ExitCodes.Failure;
+        }
+
+        private ExperimentDefinition FindExperiment(string name)
+        {
+            ExperimentDefinition? found = catalog.FindExperiment(name);
+            if (found is not null) return found;
+            string? near = OptionValueParser.Suggest(name, catalog.Experiments.Select(e => e.Name));
+            throw new ArgumentException($"unknown experiment '{name}'" + (near is null ? "" : $" (did you mean '{near}'?)") + "; 'list' shows them");
+        }
+
+        private NetworkDefinition FindNetwork(string name)
+        {
+            NetworkDefinition? found = catalog.FindNetwork(name);
+            if (found is not null) return found;
+            string? near = OptionValueParser.Suggest(name, catalog.Networks.Select(n => n.Name));
+            throw new ArgumentException($"unknown network '{name}'" + (near is null ? "" : $" (did you mean '{near}'?)") + "; 'list' shows them");
+        }
+    }
+}
