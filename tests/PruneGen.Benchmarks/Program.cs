@@ -43,4 +43,5 @@ var emo = new Command("emo", "NSGA-II evaluations/s on ZDT1-3, hypervolume and G
 emo.SetAction(result => EmoBenchmarks.Run(result.GetValue(repetitions)));
 
 var root = new RootCommand("PruneGen benchmarks") { train, optimizerStep, loader, emo };
+foreach (var command in PruneGen.Benchmarks.Mdp.MdpBenchmarks.Commands()) root.Add(command);
 return root.Parse(args).Invoke();
