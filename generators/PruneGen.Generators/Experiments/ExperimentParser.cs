@@ -230,7 +230,7 @@ internal static class ExperimentParser
                     else literal = enumType + "." + member.Name;
                     break;
                 default:
-                    Error($"the default {value.ToCSharpString()} is not a {type.ToDisplayString()}");
+                    Error($"the default {value.ToCSharpString()} does not have the option's type {type.ToDisplayString()}");
                     break;
             }
         }
