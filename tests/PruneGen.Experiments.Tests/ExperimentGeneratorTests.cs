@@ -63,6 +63,7 @@ public sealed class ExperimentGeneratorTests
 
         [Experiment("resnet20-sample", Network = typeof(ResNet20), Method = "sample", Dataset = "synthetic", Epochs = 3, BatchSize = 16,
             Description = "a sample")]
+        [OptionDefault("target_macs", 0.25)]
         public partial class Sample : SharedOptions
         {
             [Option("fine-tuning epochs", Default = 2, Min = 0, Max = 100)] public int FineTuneEpochs { get; set; }
@@ -95,7 +96,8 @@ public sealed class ExperimentGeneratorTests
         Assert.Equal("3", Spec("epochs").DefaultText);
         string[] own = definition.OptionSpecs.Select(s => s.Key).SkipWhile(k => k != "target_macs").ToArray();
         Assert.Equal(["target_macs", "fine_tune_epochs", "ranking", "keep_stem", "label", "big"], own);
-        Assert.Equal((OptionKind.Number, "0.5", (double?)0.05, (double?)1.0), (Spec("target_macs").Kind, Spec("target_macs").DefaultText, Spec("target_macs").Minimum, Spec("target_macs").Maximum));
+        // [OptionDefault] replaced the shared option's default 0.5 for this experiment.
+        Assert.Equal((OptionKind.Number, "0.25", (double?)0.05, (double?)1.0), (Spec("target_macs").Kind, Spec("target_macs").DefaultText, Spec("target_macs").Minimum, Spec("target_macs").Maximum));
         Assert.Equal(["l1_norm", "bn_scale"], Spec("ranking").Choices!);
         Assert.Equal("bn_scale", Spec("ranking").DefaultText);
         Assert.Equal("true", Spec("keep_stem").DefaultText);
@@ -103,8 +105,8 @@ public sealed class ExperimentGeneratorTests
         // The generated descriptors bind typed values: an out-of-range value is refused with its key, a valid one lands in the property.
         var tooLow = Assert.Throws<ConfigException>(() => definition.Resolve([SetArguments.Parse(["target_macs=0.01"])]));
         Assert.Contains(tooLow.Diagnostics, d => d.Message.Contains("target_macs"));
-        ResolvedExperiment resolved = definition.Resolve([SetArguments.Parse(["target_macs=0.25", "ranking=l1_norm", "epochs=7"])]);
-        Assert.Equal(0.25, (double)resolved.Options.GetType().GetProperty("TargetMacs")!.GetValue(resolved.Options)!);
+        ResolvedExperiment resolved = definition.Resolve([SetArguments.Parse(["target_macs=0.75", "ranking=l1_norm", "epochs=7"])]);
+        Assert.Equal(0.75, (double)resolved.Options.GetType().GetProperty("TargetMacs")!.GetValue(resolved.Options)!);
         Assert.Equal("L1Norm", resolved.Options.GetType().GetProperty("Ranking")!.GetValue(resolved.Options)!.ToString());
         Assert.Equal(7, resolved.Options.Epochs);
         Assert.Equal("dense", resolved.CreateMethod().Name);
@@ -145,6 +147,9 @@ public sealed class ExperimentGeneratorTests
           [Experiment("a", Network = typeof(ResNet20), Method = "m", Epochs = 1)] public partial class A : ExperimentOptions { public TrainingMethod CreateMethod() => new DenseTraining(); }
           [Experiment("a", Network = typeof(ResNet20), Method = "m", Epochs = 1)] public partial class B : ExperimentOptions { public TrainingMethod CreateMethod() => new DenseTraining(); }
           """, "PG0014", "already used by Samples.A" },
+        { """[Experiment("a", Network = typeof(ResNet20), Method = "m", Epochs = 1), OptionDefault("x", 5)] public partial class A : ExperimentOptions { [Option("d", Default = 1.0, Max = 2.0)] public double X { get; set; } public TrainingMethod CreateMethod() => new DenseTraining(); }""", "PG0015", "above Max" },
+        { """[Experiment("a", Network = typeof(ResNet20), Method = "m", Epochs = 1), OptionDefault("y", 5)] public partial class A : ExperimentOptions { [Option("d", Default = 1.0)] public double X { get; set; } public TrainingMethod CreateMethod() => new DenseTraining(); }""", "PG0015", "no [Option] has this key; the experiment's options are x" },
+        { """[Experiment("a", Network = typeof(ResNet20), Method = "m", Epochs = 1), OptionDefault("x", true)] public partial class A : ExperimentOptions { [Option("d", Default = 1)] public int X { get; set; } public TrainingMethod CreateMethod() => new DenseTraining(); }""", "PG0015", "does not have the option's type int" },
     };
 
     [Theory]

@@ -17,23 +17,26 @@ public sealed class KillAndResumeTests : IDisposable
 
     // Small and fast: 2 epochs of 3 steps of 16 synthetic images, one thread, a checkpoint after every step
     // (so a kill inside epoch 2 leaves a mid-epoch checkpoint to resume from).
-    private static string[] RunArgs(string outDir) =>
+    private static string[] RunArgs(string experiment, string outDir) =>
     [
-        "run", "resnet20-smoke", "--out", outDir,
+        "run", experiment, "--out", outDir,
         "--set", "seed=7", "--set", "threads=1", "--set", "epochs=2", "--set", "steps_per_epoch=3", "--set", "batch_size=16",
         "--set", "train_subset=96", "--set", "test_subset=32", "--set", "checkpoint_every=1",
         "--set", "latency_batch=2", "--set", "latency_repeats=1",
     ];
 
-    [Fact]
-    public async Task Killed_mid_epoch_then_resumed_ends_with_the_same_metrics_as_an_uninterrupted_run()
+    // Dense training, and the L1 baseline killed after its pruning step (the resume rebuilds the slim network from the checkpoint's widths).
+    [Theory]
+    [InlineData("resnet20-smoke")]
+    [InlineData("resnet20-l1-smoke")]
+    public async Task Killed_mid_epoch_then_resumed_ends_with_the_same_metrics_as_an_uninterrupted_run(string experiment)
     {
         string whole = Path.Combine(_root, "whole"), killed = Path.Combine(_root, "killed");
 
         // The uninterrupted run goes on beside the kill-and-resume sequence (they share nothing but the CPU).
-        Task<ExperimentsProgram.Result> reference = Task.Run(() => ExperimentsProgram.Run(Timeout, RunArgs(whole)));
+        Task<ExperimentsProgram.Result> reference = Task.Run(() => ExperimentsProgram.Run(Timeout, RunArgs(experiment, whole)));
 
-        string before = ExperimentsProgram.RunUntilKilled(line => line.StartsWith("epoch 2/2  step 2/3", StringComparison.Ordinal), Timeout, RunArgs(killed));
+        string before = ExperimentsProgram.RunUntilKilled(line => line.StartsWith("epoch 2/2  step 2/3", StringComparison.Ordinal), Timeout, RunArgs(experiment, killed));
         Assert.Contains("epoch 1/2: train loss", before);
         Assert.False(File.Exists(Path.Combine(killed, "summary.json")), "the killed run must not have finished");
 
@@ -59,7 +62,15 @@ public sealed class KillAndResumeTests : IDisposable
 
         JsonObject a = Summary(whole), b = Summary(killed);
         foreach (string key in new[] { "test_accuracy", "dense_test_accuracy", "macs", "params", "steps" })
-            Assert.Equal(a[key]!.ToJsonString(), b[key]!.ToJsonString());
+            Assert.Equal(a[key]?.ToJsonString(), b[key]?.ToJsonString());
+
+        if (experiment.Contains("-l1", StringComparison.Ordinal))
+        {
+            // The pruning happened before the kill, and the resumed run kept the slim network: about half the dense MACs (target_macs 0.5).
+            double fraction = (double)b["macs"]! / (double)b["dense_macs"]!;
+            Assert.InRange(fraction, 0.35, 0.5);
+            Assert.Contains("network replaced", before);
+        }
 
         // The resumed run records both sessions and the same model size as a sidecar next to the weights.
         JsonObject runInfo = JsonNode.Parse(File.ReadAllText(Path.Combine(killed, "run.json")))!.AsObject();

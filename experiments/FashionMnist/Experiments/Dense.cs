@@ -5,7 +5,8 @@ using PruneGen.Zoo;
 namespace PruneGen.FashionMnist.Experiments;
 
 /// <summary>The reference point every pruning experiment is compared with: ResNet-20 trained as declared.</summary>
-[Experiment("resnet20-dense", Network = typeof(ResNet20), Method = "dense", Dataset = "fashion-mnist", Epochs = 30,
+[Experiment("resnet20-dense", Network = typeof(ResNet20), Method = "dense", Dataset = "fashion-mnist",
+    Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,
     Description = "ResNet-20 trained without pruning (the dense reference)")]
 public partial class ResNet20Dense : ExperimentOptions
 {

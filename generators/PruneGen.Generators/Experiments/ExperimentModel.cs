@@ -52,7 +52,21 @@ internal sealed record OptionDeclaration(
     string? MinLiteral,
     string? MaxLiteral,
     string Description,
-    EquatableArray<ChoiceDeclaration> Choices);
+    EquatableArray<ChoiceDeclaration> Choices)
+{
+    /// <summary>
+    /// Parser-only helper that checks and formats another default for this option (null when invalid,
+    /// after reporting why). Excluded from equality: it is gone before the model leaves the parser's step.
+    /// </summary>
+    public System.Func<Microsoft.CodeAnalysis.TypedConstant, System.Action<string>, string?>? OverrideDefault { get; init; }
+
+    public bool Equals(OptionDeclaration? other) =>
+        other is not null && Property == other.Property && Key == other.Key && Type == other.Type && EnumType == other.EnumType
+        && DefaultLiteral == other.DefaultLiteral && MinLiteral == other.MinLiteral && MaxLiteral == other.MaxLiteral
+        && Description == other.Description && Choices.Equals(other.Choices);
+
+    public override int GetHashCode() => (Key, DefaultLiteral).GetHashCode();
+}
 
 /// <summary>What the program-level step needs: the experiments, and whether the project is an executable.</summary>
 internal sealed record ExperimentProgram(EquatableArray<ExperimentDeclaration> Experiments, bool IsExecutable, bool HasHost);

@@ -75,6 +75,9 @@ internal static class ExperimentParser
             }
 
             List<OptionDeclaration> options = ParseOptions(symbol, label, diagnostics, cancellationToken);
+            ApplyDefaultOverrides(symbol, label, options, diagnostics);
+            // The override helpers hold symbols; none may outlive this step.
+            options = options.Select(o => o with { OverrideDefault = null }).ToList();
             return new ExperimentDeclaration(type, name, NamedString(attribute, "Description") ?? "", method, dataset, networkType, networkName,
                 epochs, steps, batch, subset, at, options.ToEquatableArray(), diagnostics.ToEquatableArray());
         }
@@ -83,6 +86,27 @@ internal static class ExperimentParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, type.Location, type.Name, e.Message));
             return new ExperimentDeclaration(type, name, "", "", "", null, "", 0, 0, 0, 0, at,
                 EquatableArray<OptionDeclaration>.Empty, diagnostics.ToEquatableArray());
+        }
+    }
+
+    // [OptionDefault("key", value)]: this experiment's own default for an [Option] (usually an inherited one).
+    private static void ApplyDefaultOverrides(INamedTypeSymbol symbol, string experiment, List<OptionDeclaration> options, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (AttributeData attribute in symbol.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == KnownNames.OptionDefaultAttribute))
+        {
+            if (attribute.ConstructorArguments.Length != 2 || attribute.ConstructorArguments[0].Value is not string key) continue;
+            LocationInfo? at = LocationInfo.From(attribute.ApplicationSyntaxReference);
+            void Error(string message) => diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidOption, at, key, experiment, message));
+            int index = options.FindIndex(o => o.Key == key);
+            if (index < 0)
+            {
+                Error(s_reservedKeys.Contains(key)
+                    ? "a common option's default comes from the budget (Epochs, StepsPerEpoch, BatchSize, TrainSubset) or from a config"
+                    : $"no [Option] has this key; the experiment's options are {(options.Count == 0 ? "(none)" : string.Join(", ", options.Select(o => o.Key)))}");
+                continue;
+            }
+            if (options[index].OverrideDefault?.Invoke(attribute.ConstructorArguments[1], Error) is string literal)
+                options[index] = options[index] with { DefaultLiteral = literal };
         }
     }
 
@@ -208,32 +232,7 @@ internal static class ExperimentParser
         if (value.Kind == TypedConstantKind.Error || value.IsNull && value.Kind != TypedConstantKind.Primitive)
             Error($"give the option a default of type {type.ToDisplayString()}: Default = ...");
         else
-        {
-            switch (kind)
-            {
-                case OptionType.Int when value.Value is int i: literal = i.ToString(CultureInfo.InvariantCulture); number = i; break;
-                case OptionType.Long when value.Value is int or long: number = System.Convert.ToInt64(value.Value, CultureInfo.InvariantCulture); literal = ((long)number.Value).ToString(CultureInfo.InvariantCulture) + "L"; break;
-                case OptionType.Double when value.Value is double or float or int or long:
-                    double x = System.Convert.ToDouble(value.Value, CultureInfo.InvariantCulture);
-                    if (double.IsNaN(x) || double.IsInfinity(x)) Error("the default must be a finite number");
-                    else
-                    {
-                        literal = Num(x);
-                        number = x;
-                    }
-                    break;
-                case OptionType.Bool when value.Value is bool b: literal = b ? "true" : "false"; break;
-                case OptionType.Text when value.Value is string s: literal = Naming.Literal(s); break;
-                case OptionType.Choice when value.Kind == TypedConstantKind.Enum && SymbolEqualityComparer.Default.Equals(value.Type, type):
-                    IFieldSymbol? member = type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value.Value));
-                    if (member is null) Error("the default is not a named member of the enum");
-                    else literal = enumType + "." + member.Name;
-                    break;
-                default:
-                    Error($"the default {value.ToCSharpString()} does not have the option's type {type.ToDisplayString()}");
-                    break;
-            }
-        }
+            (literal, number) = Literal(kind, type, enumType, value, Error);
         if (number is double v)
         {
             if (!double.IsNaN(min) && v < min) Error($"the default {Num(v)} is below Min = {Num(min)}");
@@ -245,7 +244,47 @@ internal static class ExperimentParser
             : kind == OptionType.Int ? ((long)bound).ToString(CultureInfo.InvariantCulture)
             : kind == OptionType.Long ? ((long)bound).ToString(CultureInfo.InvariantCulture) + "L"
             : Num(bound);
-        return new OptionDeclaration(property.Name, key, kind, enumType, literal, Bound(min), Bound(max), description, choices.ToEquatableArray());
+        return new OptionDeclaration(property.Name, key, kind, enumType, literal, Bound(min), Bound(max), description, choices.ToEquatableArray())
+        {
+            OverrideDefault = (overriding, report) =>
+            {
+                (string? l, double? x) = Literal(kind, type, enumType, overriding, report);
+                if (x is double y && !double.IsNaN(min) && y < min) report($"the default {Num(y)} is below Min = {Num(min)}");
+                else if (x is double z && !double.IsNaN(max) && z > max) report($"the default {Num(z)} is above Max = {Num(max)}");
+                else return l;
+                return null;
+            },
+        };
+    }
+
+    /// <summary>A default value as C# source for the option's type (and as a number for range checks); null after reporting a mismatch.</summary>
+    private static (string? Literal, double? Number) Literal(OptionType kind, ITypeSymbol type, string? enumType, TypedConstant value, System.Action<string> error)
+    {
+        switch (kind)
+        {
+            case OptionType.Int when value.Value is int i: return (i.ToString(CultureInfo.InvariantCulture), i);
+            case OptionType.Long when value.Value is int or long:
+                long l = System.Convert.ToInt64(value.Value, CultureInfo.InvariantCulture);
+                return (l.ToString(CultureInfo.InvariantCulture) + "L", l);
+            case OptionType.Double when value.Value is double or float or int or long:
+                double x = System.Convert.ToDouble(value.Value, CultureInfo.InvariantCulture);
+                if (double.IsNaN(x) || double.IsInfinity(x))
+                {
+                    error("the default must be a finite number");
+                    return (null, null);
+                }
+                return (Num(x), x);
+            case OptionType.Bool when value.Value is bool b: return (b ? "true" : "false", null);
+            case OptionType.Text when value.Value is string s: return (Naming.Literal(s), null);
+            case OptionType.Choice when value.Kind == TypedConstantKind.Enum && SymbolEqualityComparer.Default.Equals(value.Type, type):
+                IFieldSymbol? member = type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value.Value));
+                if (member is not null) return (enumType + "." + member.Name, null);
+                error("the default is not a named member of the enum");
+                return (null, null);
+            default:
+                error($"the default {value.ToCSharpString()} does not have the option's type {type.ToDisplayString()}");
+                return (null, null);
+        }
     }
 
     private static bool IsWhole(double x) => double.IsNaN(x) || (x == System.Math.Floor(x) && System.Math.Abs(x) < 9e18);

@@ -80,3 +80,22 @@ public sealed class OptionAttribute : Attribute
     /// <summary>Largest accepted value (numbers only; NaN = no bound).</summary>
     public double Max { get; set; } = double.NaN;
 }
+
+/// <summary>
+/// Gives one of the experiment's <see cref="OptionAttribute"/> options (typically inherited from a shared
+/// options class) a different default in this experiment, e.g. <c>[OptionDefault("prune_epoch", 1)]</c>.
+/// The value is checked against the option's type and range at build time. Common keys take their
+/// defaults from the budget (<see cref="ExperimentAttribute.Epochs"/>, ...).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class OptionDefaultAttribute : Attribute
+{
+    public OptionDefaultAttribute(string key, object value)
+    {
+        Key = key;
+        Value = value;
+    }
+
+    public string Key { get; }
+    public object Value { get; }
+}
