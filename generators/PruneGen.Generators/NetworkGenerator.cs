@@ -83,4 +83,5 @@ public static class TrackingNames
     public const string ExperimentDeclarations = nameof(ExperimentDeclarations);
     public const string ExperimentSources = nameof(ExperimentSources);
     public const string ExperimentProgram = nameof(ExperimentProgram);
+    public const string ExperimentConfigs = nameof(ExperimentConfigs);
 }

@@ -1,10 +1,12 @@
+extern alias generators;
+
 using System.Collections.Immutable;
 using System.Reflection;
 using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using PruneGen.Experiments;
-using PruneGen.Generators.Experiments;
+using generators::PruneGen.Generators.Experiments;
 using PruneGen.Hosting.Configuration;
 
 namespace PruneGen.Experiments.Tests;
@@ -43,11 +45,13 @@ public sealed class ExperimentGeneratorTests
 
         """;
 
-    private static (ImmutableArray<Diagnostic> Generator, Compilation Output) Run(string source, OutputKind kind = OutputKind.DynamicallyLinkedLibrary)
+    private static (ImmutableArray<Diagnostic> Generator, Compilation Output) Run(string source, OutputKind kind = OutputKind.DynamicallyLinkedLibrary,
+        params (string Path, string Text)[] configs)
     {
         var compilation = CSharpCompilation.Create("Samples", [CSharpSyntaxTree.ParseText(Usings + source, Parse, path: "Sample.cs")], References,
             new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable, generalDiagnosticOption: ReportDiagnostic.Error));
-        GeneratorDriver driver = CSharpGeneratorDriver.Create([new ExperimentGenerator().AsSourceGenerator()], parseOptions: Parse)
+        GeneratorDriver driver = CSharpGeneratorDriver.Create([new ExperimentGenerator().AsSourceGenerator()],
+                additionalTexts: configs.Select(c => (AdditionalText)new InMemoryText(c.Path, c.Text)), parseOptions: Parse)
             .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
         return (driver.GetRunResult().Diagnostics, output);
     }
@@ -125,6 +129,104 @@ public sealed class ExperimentGeneratorTests
         (_, Compilation library) = Run(Valid);
         string catalog = library.SyntaxTrees.Single(t => t.FilePath.EndsWith("PruneGen.Experiments.g.cs", StringComparison.Ordinal)).ToString();
         Assert.DoesNotContain("Main(", catalog);
+    }
+
+    [Fact]
+    public void Editing_a_method_body_or_adding_an_unrelated_file_emits_nothing_again()
+    {
+        var compilation = CSharpCompilation.Create("Samples", [CSharpSyntaxTree.ParseText(Usings + Valid, Parse, path: "Sample.cs")], References,
+            new CSharpCompilationOptions(OutputKind.ConsoleApplication));
+        GeneratorDriver driver = CSharpGeneratorDriver.Create([new ExperimentGenerator().AsSourceGenerator()], parseOptions: Parse,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true)).RunGenerators(compilation);
+
+        SyntaxTree tree = compilation.SyntaxTrees.Single();
+        string edited = (Usings + Valid).Replace("CreateMethod() => new DenseTraining();", "CreateMethod() { return new DenseTraining(); }");
+        Assert.NotEqual(Usings + Valid, edited);
+        CSharpCompilation next = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(edited)))
+            .AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other; public class Unrelated { }", Parse));
+        driver = driver.RunGenerators(next);
+
+        IncrementalStepRunReason[] Reasons(string step) =>
+            driver.GetRunResult().Results.Single().TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
+        Assert.All(Reasons(TrackingNamesOf.Declarations), r => Assert.True(r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached, r.ToString()));
+        Assert.All(Reasons(TrackingNamesOf.Sources), r => Assert.True(r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached, r.ToString()));
+        Assert.All(Reasons(TrackingNamesOf.Program), r => Assert.True(r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached, r.ToString()));
+    }
+
+    private static class TrackingNamesOf
+    {
+        public const string Declarations = generators::PruneGen.Generators.TrackingNames.ExperimentDeclarations;
+        public const string Sources = generators::PruneGen.Generators.TrackingNames.ExperimentSources;
+        public const string Program = generators::PruneGen.Generators.TrackingNames.ExperimentProgram;
+    }
+
+    private sealed class InMemoryText(string path, string text) : AdditionalText
+    {
+        public override string Path => path;
+        public override Microsoft.CodeAnalysis.Text.SourceText GetText(CancellationToken cancellationToken = default) => Microsoft.CodeAnalysis.Text.SourceText.From(text);
+    }
+
+    [Fact]
+    public void A_valid_project_config_builds_without_diagnostics()
+    {
+        const string yaml = "# quick run\nexperiment: resnet20-sample\ntarget_macs: 0.3   # a comment\nranking: l1_norm\nepochs: 5\nlabel: \"a # b\"\nkeep_stem: false\n";
+        (ImmutableArray<Diagnostic> generator, _) = Run(Valid, configs: ("/p/configs/quick.yaml", yaml));
+        Assert.Empty(generator);
+    }
+
+    [Fact]
+    public void A_bad_project_config_fails_the_build_at_the_yaml_line_and_column()
+    {
+        const string yaml = "experiment: resnet20-sample\ntarget_macs: 2.0\nepoch: 3\nranking: fastest\nbatch_size: \"16\"\n";
+        (ImmutableArray<Diagnostic> generator, _) = Run(Valid, configs: ("/p/configs/bad.yaml", yaml));
+        Assert.All(generator, d => Assert.Equal(("PG0016", DiagnosticSeverity.Error, "/p/configs/bad.yaml"), (d.Id, d.Severity, d.Location.GetLineSpan().Path)));
+        // (0-based line, 0-based column, what the message says), in file order.
+        var found = generator.Select(d => (d.Location.GetLineSpan().StartLinePosition.Line, d.Location.GetLineSpan().StartLinePosition.Character, d.GetMessage()))
+            .OrderBy(d => d.Line).ToArray();
+        Assert.Equal(4, found.Length);
+        Assert.Equal((1, 13), (found[0].Line, found[0].Character));
+        Assert.StartsWith("PGC004", found[0].Item3);
+        Assert.Contains("target_macs", found[0].Item3);
+        Assert.Equal((2, 0), (found[1].Line, found[1].Character));
+        Assert.StartsWith("PGC002", found[1].Item3);
+        Assert.Contains("did you mean 'epochs'", found[1].Item3);
+        Assert.Equal((3, 9), (found[2].Line, found[2].Character));
+        Assert.Contains("fastest", found[2].Item3);
+        Assert.Equal((4, 12), (found[3].Line, found[3].Character));
+        Assert.StartsWith("PGC003", found[3].Item3);
+    }
+
+    [Fact]
+    public void A_project_config_for_an_unknown_experiment_is_an_error_and_other_files_are_ignored()
+    {
+        (ImmutableArray<Diagnostic> generator, _) = Run(Valid, OutputKind.DynamicallyLinkedLibrary,
+            ("/p/configs/other.yaml", "experiment: resnet20-sampel\n"), ("/p/notes.txt", "epoch: x"));
+        Diagnostic d = Assert.Single(generator);
+        Assert.Equal("PG0016", d.Id);
+        Assert.Contains("did you mean 'resnet20-sample'", d.GetMessage());
+    }
+
+    [Fact]
+    public void The_build_time_check_knows_every_common_key_with_the_runtime_types_and_ranges()
+    {
+        // Every common key at its runtime default must pass; below its runtime minimum it must fail as out of range.
+        var runtime = CommonOptions.Descriptors<ExperimentOptions>().Select(d => d.Spec).ToArray();
+        string defaults = "experiment: resnet20-sample\n" + string.Concat(runtime.Select(s => $"{s.Key}: {s.DefaultText}\n"));
+        Assert.Empty(Run(Valid, configs: ("/p/defaults.yaml", defaults)).Generator);
+        foreach (OptionSpec spec in runtime.Where(s => s.Minimum is not null))
+        {
+            string below = spec.Kind == OptionKind.Integer ? (spec.Minimum!.Value - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : "-0.5";
+            Diagnostic d = Assert.Single(Run(Valid, configs: ("/p/low.yaml", $"experiment: resnet20-sample\n{spec.Key}: {below}\n")).Generator);
+            Assert.StartsWith("PGC004", d.GetMessage());
+        }
+        foreach (OptionSpec spec in runtime.Where(s => s.Maximum is not null))
+        {
+            string above = spec.Kind == OptionKind.Integer ? (spec.Maximum!.Value + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : (spec.Maximum!.Value + 0.5).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Diagnostic d = Assert.Single(Run(Valid, configs: ("/p/high.yaml", $"experiment: resnet20-sample\n{spec.Key}: {above}\n")).Generator);
+            Assert.StartsWith("PGC004", d.GetMessage());
+        }
+        foreach (OptionSpec spec in runtime.Where(s => s.Choices is not null))
+            Assert.Single(Run(Valid, configs: ("/p/choice.yaml", $"experiment: resnet20-sample\n{spec.Key}: not_a_choice\n")).Generator);
     }
 
     public static TheoryData<string, string, string> BadDeclarations => new()

@@ -72,6 +72,10 @@ internal static class DiagnosticDescriptors
         "Invalid experiment option",
         "Option '{0}' of '{1}': {2}");
 
+    public static readonly DiagnosticDescriptor InvalidConfig = Error("PG0016",
+        "Invalid experiment config file",
+        "{0}: {1}");
+
     public static readonly DiagnosticDescriptor InternalError = Error("PG9999",
         "PruneGen internal error",
         "PruneGen failed on '{0}': {1} (please report this)");
@@ -80,7 +84,7 @@ internal static class DiagnosticDescriptors
     {
         ClassNotPartial, LayerNotPartialProperty, UnsupportedLayer, ChannelMismatch, StepDoesNotDivideWidth,
         MinimumAboveWidth, RemovalChangesShape, DuplicateName, ValueOutOfRange, MissingLayerAttribute,
-        AttributeNotApplicable, InvalidLayerSequence, UnsupportedClassShape, InvalidExperiment, InvalidOption, InternalError,
+        AttributeNotApplicable, InvalidLayerSequence, UnsupportedClassShape, InvalidExperiment, InvalidOption, InvalidConfig, InternalError,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);

@@ -40,6 +40,16 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
                 new ExperimentProgram(pair.Left.ToEquatableArray(), pair.Right.IsExecutable, pair.Right.HasHost)))
             .WithTrackingName(TrackingNames.ExperimentProgram);
 
+        // The project's YAML configs (AdditionalFiles) checked against the experiment each one names.
+        IncrementalValuesProvider<ConfigFile> configs = context.AdditionalTextsProvider
+            .Where(static file => ConfigFileChecker.IsConfig(file.Path))
+            .Select(static (file, token) => new ConfigFile(file.Path, file.GetText(token)?.ToString() ?? ""));
+        IncrementalValuesProvider<GeneratorOutput> configChecks = configs
+            .Combine(experiments.Collect())
+            .Select(static (pair, _) => new GeneratorOutput(EquatableArray<GeneratedFile>.Empty, ConfigFileChecker.Check(pair.Left, pair.Right)))
+            .WithTrackingName(TrackingNames.ExperimentConfigs);
+
+        context.RegisterSourceOutput(configChecks, static (context, output) => NetworkGenerator.Produce(context, output));
         context.RegisterSourceOutput(perExperiment, static (context, output) => NetworkGenerator.Produce(context, output));
         context.RegisterSourceOutput(program, static (context, output) => NetworkGenerator.Produce(context, output));
     }
