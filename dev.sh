@@ -2,7 +2,7 @@
 # PruneGen's developer entry point.
 #   ./dev.sh setup   install the Debian packages PruneGen needs (only the missing ones)
 #   ./dev.sh test    setup, build and run every test; ends with "tests: N passed, N failed, N skipped"
-#   ./dev.sh demo    setup, then run the demo
+#   ./dev.sh demo    setup, then a real pruning experiment end to end (ResNet-20, L1, on a Fashion-MNIST subset); prints its report's path
 #   ./dev.sh bench   setup (+ python3-torch), then the training-throughput benchmark beside PyTorch's
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -35,7 +35,13 @@ test)
     ;;
 demo)
     scripts/setup.sh
-    dotnet run -c Release --project "$benchmarks" -- train-throughput "${throughput_args[@]}"
+    # A real experiment through the generated experiments program: train, checkpoint, evaluate,
+    # measure latency, write summary.json and report.md. Sized for a few minutes on 2 cores.
+    demo_run=runs/demo/$(date +%Y%m%d-%H%M%S)
+    # Its settings are a config file of the project, type-checked by the build.
+    dotnet run -c Release --project experiments/FashionMnist -- run resnet20-l1 --out "$demo_run" \
+        --config experiments/FashionMnist/configs/demo-l1.yaml "$@"
+    echo "demo: run folder $demo_run; report $demo_run/report.md (more: dotnet run -c Release --project experiments/FashionMnist -- list)"
     ;;
 bench)
     scripts/setup.sh python3-torch

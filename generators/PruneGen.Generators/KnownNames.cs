@@ -13,6 +13,9 @@ internal static class KnownNames
     public const string PruneAttribute = "PruneGen.PruneAttribute";
     public const string RemovableBlocksAttribute = "PruneGen.RemovableBlocksAttribute";
     public const string FrozenAttribute = "PruneGen.FrozenAttribute";
+    public const string ExperimentAttribute = "PruneGen.ExperimentAttribute";
+    public const string OptionAttribute = "PruneGen.OptionAttribute";
+    public const string OptionDefaultAttribute = "PruneGen.OptionDefaultAttribute";
 
     public const string LayersNamespace = "PruneGen.Layers";
     public const string ConvBn = "PruneGen.Layers.ConvBn";

@@ -54,7 +54,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(blocks, static (context, output) => Produce(context, output));
     }
 
-    private static void Produce(SourceProductionContext context, GeneratorOutput output)
+    internal static void Produce(SourceProductionContext context, GeneratorOutput output)
     {
         foreach (DiagnosticInfo diagnostic in output.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic());
         foreach (GeneratedFile file in output.Files)
@@ -80,4 +80,8 @@ public static class TrackingNames
     public const string NetworkSources = nameof(NetworkSources);
     public const string BlockDeclarations = nameof(BlockDeclarations);
     public const string BlockSources = nameof(BlockSources);
+    public const string ExperimentDeclarations = nameof(ExperimentDeclarations);
+    public const string ExperimentSources = nameof(ExperimentSources);
+    public const string ExperimentProgram = nameof(ExperimentProgram);
+    public const string ExperimentConfigs = nameof(ExperimentConfigs);
 }

@@ -64,6 +64,18 @@ internal static class DiagnosticDescriptors
         "Unsupported declaring class",
         "'{0}' {1}");
 
+    public static readonly DiagnosticDescriptor InvalidExperiment = Error("PG0014",
+        "Invalid experiment declaration",
+        "Experiment '{0}': {1}");
+
+    public static readonly DiagnosticDescriptor InvalidOption = Error("PG0015",
+        "Invalid experiment option",
+        "Option '{0}' of '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor InvalidConfig = Error("PG0016",
+        "Invalid experiment config file",
+        "{0}: {1}");
+
     public static readonly DiagnosticDescriptor InternalError = Error("PG9999",
         "PruneGen internal error",
         "PruneGen failed on '{0}': {1} (please report this)");
@@ -72,7 +84,7 @@ internal static class DiagnosticDescriptors
     {
         ClassNotPartial, LayerNotPartialProperty, UnsupportedLayer, ChannelMismatch, StepDoesNotDivideWidth,
         MinimumAboveWidth, RemovalChangesShape, DuplicateName, ValueOutOfRange, MissingLayerAttribute,
-        AttributeNotApplicable, InvalidLayerSequence, UnsupportedClassShape, InternalError,
+        AttributeNotApplicable, InvalidLayerSequence, UnsupportedClassShape, InvalidExperiment, InvalidOption, InvalidConfig, InternalError,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = All.ToDictionary(d => d.Id);

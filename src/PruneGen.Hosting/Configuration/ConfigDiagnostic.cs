@@ -30,7 +30,8 @@ public sealed class ConfigException : Exception
     public ConfigException(IReadOnlyList<ConfigDiagnostic> diagnostics)
         : base(diagnostics.Count == 1
             ? diagnostics[0].ToString()
-            : $"{diagnostics.Count} configuration errors:{Environment.NewLine}{string.Join(Environment.NewLine, diagnostics)}")
+            // "\n", not Environment.NewLine: this file is also compiled into the generator, where analyzers may not read the environment (RS1035).
+            : $"{diagnostics.Count} configuration errors:\n{string.Join("\n", diagnostics)}")
     {
         Diagnostics = diagnostics;
     }
