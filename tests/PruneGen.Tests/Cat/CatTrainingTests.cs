@@ -1,0 +1,131 @@
+using PruneGen.Methods.Cat;
+using PruneGen.Structure;
+using PruneGen.Training;
+using PruneGen.Training.Checkpoints;
+using static PruneGen.Torch.torch;
+using Metrics = PruneGen.Methods.Cat.ComplexityAwareTraining.Metrics;
+
+namespace PruneGen.Tests.Cat;
+
+/// <summary>The checks of METHODS.md §1 that need training (tiny network, synthetic data).</summary>
+public class CatTrainingTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private static readonly long FullMacs = CatTinyResNet.Macs(CatTinyResNet.Widths.Full);
+
+    private (long Macs, int Blocks, int Units, double Undecided, double Accuracy) Train(CatOptions options, int epochs = 6)
+    {
+        TrainingOutcome outcome = CatTestKit.Run(options, epochs);
+        using (outcome.Network)
+        {
+            EpochMetrics last = outcome.Metrics[^1];
+            var result = (outcome.Network.Macs, (int)last[Metrics.RemovedBlocks]!.Value, (int)last[Metrics.RemovedUnits]!.Value,
+                last[Metrics.Undecided]!.Value, last[MetricNames.TestAccuracy]!.Value);
+            output.WriteLine($"{options}: MACs {result.Macs} of {FullMacs} ({(double)FullMacs / result.Macs:F2}x), removed blocks {result.Blocks}, units {result.Units}, undecided {result.Undecided:P1}, test acc {result.Accuracy:P1}");
+            foreach (EpochMetrics m in outcome.Metrics)
+                output.WriteLine($"  epoch {m.Epoch}: macs {m[MetricNames.Macs]}, E[macs] {m[Metrics.ExpectedMacs]:F0}, det {m[Metrics.DeterministicMacs]}, s {m[MetricNames.EpochSeconds]:F2}, undecided {m[Metrics.Undecided]:P1}");
+            return result;
+        }
+    }
+
+    [Fact]
+    public void NuZeroPrunesNothing()
+    {
+        var r = Train(new CatOptions { Nu = 0 }, epochs: 3);
+        Assert.Equal(FullMacs, r.Macs);
+        Assert.Equal(0, r.Blocks);
+        Assert.Equal(0, r.Units);
+    }
+
+    [Fact]
+    public void FinalMacsFallMonotonicallyAsNuGrows()
+    {
+        long[] macs = new[] { 0.5, 2.0, 8.0 }.Select(nu => Train(new CatOptions { Nu = nu, ThetaLr = 0.1 }).Macs).ToArray();
+        Assert.True(macs[0] < FullMacs, $"nu = 0.5 pruned nothing ({macs[0]})");
+        Assert.True(macs[0] > macs[1] && macs[1] > macs[2], $"MACs {string.Join(", ", macs)}");
+    }
+
+    [Fact]
+    public void AlphaNearOneRemovesMoreBlocksThanAlphaNearZero()
+    {
+        var blocky = Train(new CatOptions { Nu = 3, Alpha = 0.9, ThetaLr = 0.1 });
+        var thin = Train(new CatOptions { Nu = 3, Alpha = 0.1, ThetaLr = 0.1 });
+        Assert.True(blocky.Blocks > thin.Blocks, $"blocks removed: alpha 0.9 -> {blocky.Blocks}, alpha 0.1 -> {thin.Blocks}");
+        // "At similar MACs": both runs reach a comparable reduction (within a factor of 2 of each other).
+        double ratio = (double)blocky.Macs / thin.Macs;
+        Assert.InRange(ratio, 0.5, 2.0);
+    }
+
+    [Fact]
+    public void AfterTrainingFewerThanFivePercentOfThetaAreUndecided()
+    {
+        var r = Train(new CatOptions { Nu = 2, ThetaLr = 0.1 }, epochs: 8);
+        Assert.True(r.Undecided < 0.05, $"{r.Undecided:P1} of θ strictly inside (tol, 1 - tol) before the final rounding");
+        Assert.True(r.Macs < FullMacs);
+    }
+
+    [Fact]
+    public void AblationsPruneOnlyTheirKind()
+    {
+        var units = Train(CatOptions.UnitsOnly(nu: 4) with { ThetaLr = 0.1 }, epochs: 4);
+        var blocks = Train(CatOptions.BlocksOnly(nu: 4) with { ThetaLr = 0.1 }, epochs: 4);
+        Assert.Equal(0, units.Blocks);
+        Assert.True(units.Units > 0);
+        Assert.Equal(0, blocks.Units);
+        Assert.True(blocks.Blocks > 0);
+    }
+
+    [Fact]
+    public void CheckpointAndResumeReproduceAnUninterruptedRun()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "prunegen-cat-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = new CatOptions { Nu = 4, ThetaLr = 0.1 };
+            TrainingOutcome reference = CatTestKit.Run(options, epochs: 4, new CheckpointStore(Path.Combine(root, "a")));
+            using var referenceNetwork = reference.Network;
+
+            using var stop = new CancellationTokenSource();
+            TrainingOutcome first = CatTestKit.Run(options, epochs: 4, new CheckpointStore(Path.Combine(root, "b")), new StopAt(20, stop), stop.Token);
+            first.Network.Dispose();
+            Assert.Equal(TrainingStatus.Interrupted, first.Status);
+
+            manual_seed(12345);
+            var method = new ComplexityAwareTraining(options);
+            var trainer = new Trainer(CatTestKit.Settings(4), CatTestKit.Factory, method, CatTestKit.Train(), CatTestKit.Test(), new CheckpointStore(Path.Combine(root, "b")));
+            TrainingOutcome resumed = trainer.Resume();
+            using var resumedNetwork = resumed.Network;
+            Assert.Equal(TrainingStatus.Completed, resumed.Status);
+            Assert.Equal(referenceNetwork.Widths.ToJson(), resumedNetwork.Widths.ToJson());
+            var expected = referenceNetwork.Module.state_dict();
+            foreach ((string name, Tensor value) in resumedNetwork.Module.state_dict().Where(p => p.Value.dtype == ScalarType.Float32))
+                Assert.True(expected[name].data<float>().SequenceEqual(value.data<float>()), $"'{name}' differs after resume");
+            string[] timing = [MetricNames.EpochSeconds, MetricNames.ImagesPerSecond];
+            for (int e = 0; e < reference.Metrics.Count; e++)
+                foreach ((string key, double value) in reference.Metrics[e].Values)
+                    if (!timing.Contains(key)) Assert.True(value.Equals(resumed.Metrics[e].Values[key]), $"epoch {e + 1} '{key}'");
+            output.WriteLine($"resumed run ends at {resumedNetwork.Macs} MACs, pinned: {string.Join(", ", method.Pinned)}");
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void MethodStateRoundTripsThroughJson()
+    {
+        var method = new ComplexityAwareTraining(new CatOptions());
+        method.LoadState(new System.Text.Json.Nodes.JsonObject { ["pinned"] = new System.Text.Json.Nodes.JsonArray("stage2", "stage1") });
+        var copy = new ComplexityAwareTraining(new CatOptions());
+        copy.LoadState(method.SaveState()!);
+        Assert.Equal(["stage1", "stage2"], copy.Pinned.Order());
+    }
+
+    private sealed class StopAt(int steps, CancellationTokenSource stop) : ITrainingObserver
+    {
+        public void OnStep(in StepProgress step)
+        {
+            if (step.GlobalStep == steps) stop.Cancel();
+        }
+    }
+}
