@@ -18,7 +18,7 @@ public class CatTrainingTests(Xunit.Abstractions.ITestOutputHelper output)
         using (outcome.Network)
         {
             EpochMetrics last = outcome.Metrics[^1];
-            var result = (outcome.Network.Macs, (int)last[Metrics.RemovedBlocks]!.Value, (int)last[Metrics.RemovedUnits]!.Value,
+            (long Macs, int Blocks, int Units, double Undecided, double Accuracy) result = (outcome.Network.Macs, (int)last[Metrics.RemovedBlocks]!.Value, (int)last[Metrics.RemovedUnits]!.Value,
                 last[Metrics.Undecided]!.Value, last[MetricNames.TestAccuracy]!.Value);
             output.WriteLine($"{options}: MACs {result.Macs} of {FullMacs} ({(double)FullMacs / result.Macs:F2}x), removed blocks {result.Blocks}, units {result.Units}, undecided {result.Undecided:P1}, test acc {result.Accuracy:P1}");
             foreach (EpochMetrics m in outcome.Metrics)
