@@ -74,8 +74,10 @@ public class CatTrainingTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(blocks.Blocks > 0);
     }
 
-    [Fact]
-    public void CheckpointAndResumeReproduceAnUninterruptedRun()
+    [Theory]
+    [InlineData(8)]   // at the end of epoch 1, right after a slimming
+    [InlineData(20)]  // mid-epoch 3
+    public void CheckpointAndResumeReproduceAnUninterruptedRun(int stopAfter)
     {
         string root = Path.Combine(Path.GetTempPath(), "prunegen-cat-" + Guid.NewGuid().ToString("N"));
         try
@@ -85,7 +87,7 @@ public class CatTrainingTests(Xunit.Abstractions.ITestOutputHelper output)
             using var referenceNetwork = reference.Network;
 
             using var stop = new CancellationTokenSource();
-            TrainingOutcome first = CatTestKit.Run(options, epochs: 4, new CheckpointStore(Path.Combine(root, "b")), new StopAt(20, stop), stop.Token);
+            TrainingOutcome first = CatTestKit.Run(options, epochs: 4, new CheckpointStore(Path.Combine(root, "b")), new StopAt(stopAfter, stop), stop.Token);
             first.Network.Dispose();
             Assert.Equal(TrainingStatus.Interrupted, first.Status);
 
@@ -96,6 +98,8 @@ public class CatTrainingTests(Xunit.Abstractions.ITestOutputHelper output)
             using var resumedNetwork = resumed.Network;
             Assert.Equal(TrainingStatus.Completed, resumed.Status);
             Assert.Equal(referenceNetwork.Widths.ToJson(), resumedNetwork.Widths.ToJson());
+            for (int e = 0; e < reference.Metrics.Count; e++)
+                output.WriteLine($"epoch {e + 1}: loss {reference.Metrics[e][MetricNames.TrainLoss]:R} vs {resumed.Metrics[e][MetricNames.TrainLoss]:R}, macs {reference.Metrics[e][MetricNames.Macs]} vs {resumed.Metrics[e][MetricNames.Macs]}");
             var expected = referenceNetwork.Module.state_dict();
             foreach ((string name, Tensor value) in resumedNetwork.Module.state_dict().Where(p => p.Value.dtype == ScalarType.Float32))
                 Assert.True(expected[name].data<float>().SequenceEqual(value.data<float>()), $"'{name}' differs after resume");

@@ -29,6 +29,13 @@ public sealed record CatOptions
     /// <summary>η_θ: learning rate of the projected θ update (constant; not scheduled).</summary>
     public double ThetaLr { get; init; } = 0.05;
 
+    /// <summary>
+    /// Whether η_θ follows the weights' learning-rate schedule (default). A constant η_θ leaves kept θ
+    /// hovering an O(η_θ) distance below 1 from gradient noise; annealing it with the schedule lets θ
+    /// settle at 0 or 1 by the end of training.
+    /// </summary>
+    public bool ThetaFollowsSchedule { get; init; } = true;
+
     /// <summary>Unit gates learn only when α &lt; 1 (block-only ablation keeps every unit at θ = 1).</summary>
     public bool TrainsUnits => Alpha < 1;
 
@@ -72,5 +79,5 @@ public sealed record CatOptions
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"nu={Nu}, alpha={Alpha}, beta={Beta}, theta_tol={ThetaTol}, theta_lr={ThetaLr}");
+        $"nu={Nu}, alpha={Alpha}, beta={Beta}, theta_tol={ThetaTol}, theta_lr={ThetaLr}{(ThetaFollowsSchedule ? "" : " (constant)")}");
 }

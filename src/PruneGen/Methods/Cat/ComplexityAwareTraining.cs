@@ -76,7 +76,8 @@ public sealed class ComplexityAwareTraining : TrainingMethod
 
     public override StepResult TrainStep(TrainingContext context, Batch batch)
     {
-        (Tensor loss, Tensor logits) = Updater(context).Step(Prunable(context), context.Optimizer, batch.Images, batch.Labels);
+        double factor = Options.ThetaFollowsSchedule ? context.Schedule.Factor(context.GlobalStep) : 1.0;
+        (Tensor loss, Tensor logits) = Updater(context).Step(Prunable(context), context.Optimizer, batch.Images, batch.Labels, factor);
         return new StepResult(loss.ToDouble(), Accuracy.CountCorrect(logits, batch.Labels), batch.Count);
     }
 

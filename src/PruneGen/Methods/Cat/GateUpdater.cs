@@ -83,7 +83,8 @@ public sealed class GateUpdater
     /// Forward with sampled gates, backward, the optimizer's step on the weights, then the θ step.
     /// Returns the mean loss and the logits; runs inside the caller's dispose scope.
     /// </summary>
-    public (Tensor Loss, Tensor Logits) Step(IPrunableNetwork network, optim.Optimizer optimizer, Tensor images, Tensor labels)
+    /// <param name="thetaRateFactor">Multiplies η_θ for this step (the trainer's learning-rate schedule factor when θ follows it).</param>
+    public (Tensor Loss, Tensor Logits) Step(IPrunableNetwork network, optim.Optimizer optimizer, Tensor images, Tensor labels, double thetaRateFactor = 1.0)
     {
         var module = (nn.Module<Tensor, Tensor>)network;
         network.Gates.Mode = GateMode.Sample;
@@ -92,13 +93,15 @@ public sealed class GateUpdater
         optimizer.zero_grad();
         loss.backward();
         optimizer.step();
-        UpdateThetas(network);
+        UpdateThetas(network, thetaRateFactor);
         return (loss, logits);
     }
 
     /// <summary>The projected θ step from the sampled gates' gradients (after backward) and γ.</summary>
-    public void UpdateThetas(IPrunableNetwork network)
+    public void UpdateThetas(IPrunableNetwork network, double thetaRateFactor = 1.0)
     {
+        double rate = Options.ThetaLr * thetaRateFactor;
+        if (rate == 0) return;
         Tensor?[] gamma = GammaTensors(network);
         Gate[] gates = network.Gates.AllGates.ToArray();
         int units = network.Gates.Units.Count;
@@ -112,7 +115,7 @@ public sealed class GateUpdater
                 Tensor? ghat = gate.LastSample?.grad;
                 Tensor? direction = ghat is null ? gamma[i] : gamma[i] is null ? ghat.sum(0) : ghat.sum(0) + gamma[i]!;
                 if (direction is null) continue;
-                gate.Theta.sub_(direction, Options.ThetaLr);
+                gate.Theta.sub_(direction, rate);
                 gate.Theta.clamp_(0.0, 1.0);
             }
         }
