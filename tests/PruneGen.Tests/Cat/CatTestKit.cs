@@ -29,8 +29,8 @@ internal static class CatTestKit
     public static TrainableNetwork Factory(Structure.WidthsSidecar? widths) =>
         CatPruning.Wrap(widths is null ? new CatTinyResNet() : new CatTinyResNet(CatTinyResNet.Widths.FromSidecar(widths)));
 
-    public static DataLoader Train() =>
-        new(SyntheticImages.Create(seed: 3, count: 256, classes: 4, channels: 1, size: 8), new DataLoaderOptions { BatchSize = 32, Seed = 7 });
+    public static DataLoader Train(int count = 256, int batch = 32) =>
+        new(SyntheticImages.Create(seed: 3, count: count, classes: 4, channels: 1, size: 8), new DataLoaderOptions { BatchSize = batch, Seed = 7 });
 
     public static DataLoader Test() =>
         new(SyntheticImages.Create(seed: 3, count: 64, classes: 4, channels: 1, size: 8, split: SyntheticSplit.Test), new DataLoaderOptions { BatchSize = 64, Shuffle = false });
@@ -38,11 +38,12 @@ internal static class CatTestKit
     public static TrainerSettings Settings(int epochs) => new() { Epochs = epochs, LearningRate = 0.05 };
 
     /// <summary>Trains the tiny network from seed 1 with CAT; the caller disposes the outcome's network.</summary>
-    public static TrainingOutcome Run(CatOptions options, int epochs = 6, CheckpointStore? store = null, ITrainingObserver? observer = null, CancellationToken stop = default)
+    public static TrainingOutcome Run(CatOptions options, int epochs = 6, CheckpointStore? store = null, ITrainingObserver? observer = null, CancellationToken stop = default,
+        int count = 256, int batch = 32)
     {
         set_num_threads(1);
         manual_seed(1);
-        var trainer = new Trainer(Settings(epochs), Factory, new ComplexityAwareTraining(options), Train(), Test(), store, observer);
+        var trainer = new Trainer(Settings(epochs), Factory, new ComplexityAwareTraining(options), Train(count, batch), Test(), store, observer);
         return trainer.Run(stop);
     }
 }
