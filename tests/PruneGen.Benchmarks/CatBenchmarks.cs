@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using PruneGen.Gates;
 using PruneGen.Methods.Cat;
+using PruneGen.Torch;
 using static PruneGen.Torch.torch;
 
 namespace PruneGen.Benchmarks;

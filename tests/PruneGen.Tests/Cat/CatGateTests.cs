@@ -12,6 +12,7 @@ namespace PruneGen.Tests.Cat;
 /// (The Monte-Carlo check of the closed-form expectations lives with the structure tests:
 /// ResNet20Tests.MonteCarloMeanOfSampledCostsIsWithinOnePercentOfTheExpectation.)
 /// </summary>
+[Collection(CatSerial.Name)]
 public class CatGateTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
