@@ -27,7 +27,7 @@ public sealed class ComplexityAwareTraining : TrainingMethod
         public const string DeterministicParams = "cat/deterministic_params";
         public const string RemovedUnits = "cat/removed_units";
         public const string RemovedBlocks = "cat/removed_blocks";
-        public const string PinnedUnits = "cat/pinned_layers";
+        public const string PinnedLayers = "cat/pinned_layers";
         /// <summary>Fraction of live θ strictly inside (θ_tol, 1 − θ_tol), before this epoch's pruning.</summary>
         public const string Undecided = "cat/theta_undecided";
         /// <summary>Prefix of the 10-bin θ histogram (fractions of live θ): cat/theta_hist/0 covers [0, 0.1), ..., /9 covers [0.9, 1].</summary>
@@ -119,6 +119,26 @@ public sealed class ComplexityAwareTraining : TrainingMethod
             CatPruning.Pin(network, decision.NewlyPinned);
         }
         AddStructureStatistics(network, metrics);
+        if (last) RecordFinalFacts(context, metrics);
+    }
+
+    /// <summary>Fact key of the run summary's CAT section (final θ histogram before rounding, removed units and blocks).</summary>
+    public const string FinalFact = "cat";
+
+    private void RecordFinalFacts(TrainingContext context, IDictionary<string, double> metrics)
+    {
+        var histogram = new JsonArray();
+        for (int b = 0; b < Metrics.HistogramBins; b++)
+            histogram.Add(metrics[Metrics.HistogramPrefix + b.ToString(CultureInfo.InvariantCulture)]);
+        context.Facts[FinalFact] = new JsonObject
+        {
+            ["options"] = Options.ToString(),
+            ["removed_units"] = metrics[Metrics.RemovedUnits],
+            ["removed_blocks"] = metrics[Metrics.RemovedBlocks],
+            ["pinned_layers"] = metrics[Metrics.PinnedLayers],
+            ["theta_histogram_before_rounding"] = histogram,
+            ["theta_undecided_before_rounding"] = metrics[Metrics.Undecided],
+        };
     }
 
     /// <summary>Loss and accuracy of the deterministic network (θ rounded).</summary>
@@ -195,7 +215,7 @@ public sealed class ComplexityAwareTraining : TrainingMethod
         int[] current = network.GroupWidths;
         metrics[Metrics.RemovedUnits] = s.PrunableGroups.Where(g => CatPruning.IsAlive(s, g, kept)).Sum(g => g.Size - current[g.Index]);
         metrics[Metrics.RemovedBlocks] = s.RemovableBlocks.Count(b => !kept[b.Index]);
-        metrics[Metrics.PinnedUnits] = _pinned.Count;
+        metrics[Metrics.PinnedLayers] = _pinned.Count;
     }
 
     /// <summary>Widths and block flags of the deterministic network (θ ≥ 0.5 kept), indexed like the structure.</summary>
