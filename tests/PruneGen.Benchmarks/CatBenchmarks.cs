@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using PruneGen.Data;
 using PruneGen.Gates;
 using PruneGen.Methods.Cat;
 using PruneGen.Torch;
+using PruneGen.Training;
 using static PruneGen.Torch.torch;
 
 namespace PruneGen.Benchmarks;
@@ -71,6 +73,30 @@ internal static class CatBenchmarks
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-4} ms/step: {string.Join(" ", times.Select(t => t.ToString("F1", CultureInfo.InvariantCulture)))} (median {Median(times):F1})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  gate overhead: {(catMedian / offMedian - 1) * 100:F1}% (target <= 15%)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cat_gate_overhead_percent={(catMedian / offMedian - 1) * 100:F1}"));
+    }
+
+    /// <summary>
+    /// Per-epoch wall time of CAT on ResNet-20 / Fashion-MNIST with a strong penalty, so that permanent
+    /// pruning slims the network after every epoch (short epochs of <paramref name="stepsPerEpoch"/> steps).
+    /// </summary>
+    public static void Epochs(int threads, int epochs, int stepsPerEpoch, int batch, double nu, double thetaLr, string? data)
+    {
+        set_num_threads(threads);
+        manual_seed(0);
+        var loader = new DataLoader(FashionMnist.Load(FashionMnistSplit.Train, data), new DataLoaderOptions
+        {
+            BatchSize = batch, Seed = 0, DropLast = true, Normalization = FashionMnist.Normalization, MemoryFormat = MemoryFormat.ChannelsLast,
+        });
+        var settings = new TrainerSettings { Epochs = epochs, StepsPerEpoch = stepsPerEpoch, LearningRate = 0.1, MemoryFormat = MemoryFormat.ChannelsLast };
+        var options = new CatOptions { Nu = nu, ThetaLr = thetaLr, ThetaFollowsSchedule = false };
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"CAT epochs: ResNet-20 on Fashion-MNIST, {epochs} epochs of {stepsPerEpoch} steps, batch {batch}, {threads} libtorch threads, channels_last, {options}"));
+        var trainer = new Trainer(settings, _ => CatPruning.Wrap(new PruneGen.Zoo.ResNet20()), new ComplexityAwareTraining(options), loader);
+        TrainingOutcome outcome = trainer.Run();
+        using (outcome.Network)
+            foreach (EpochMetrics m in outcome.Metrics)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  epoch {m.Epoch}: {m[MetricNames.EpochSeconds]:F1} s ({m[MetricNames.ImagesPerSecond]:F0} img/s), MACs after pruning {m[MetricNames.Macs]:N0}, removed units {m[ComplexityAwareTraining.Metrics.RemovedUnits]}, blocks {m[ComplexityAwareTraining.Metrics.RemovedBlocks]}, loss {m[MetricNames.TrainLoss]:F3}"));
     }
 
     private static double Time(Action step, int steps)
