@@ -19,6 +19,10 @@ public class CatTrainingTests(Xunit.Abstractions.ITestOutputHelper output)
         using (outcome.Network)
         {
             EpochMetrics last = outcome.Metrics[^1];
+            // The run summary's CAT facts agree with the last epoch's metrics.
+            var facts = Assert.IsType<System.Text.Json.Nodes.JsonObject>(outcome.Facts[ComplexityAwareTraining.FinalFact]);
+            Assert.Equal(last[Metrics.RemovedBlocks], facts["removed_blocks"]!.GetValue<double>());
+            Assert.Equal(Metrics.HistogramBins, facts["theta_histogram_before_rounding"]!.AsArray().Count);
             (long Macs, int Blocks, int Units, double Undecided, double Accuracy) result = (outcome.Network.Macs, (int)last[Metrics.RemovedBlocks]!.Value, (int)last[Metrics.RemovedUnits]!.Value,
                 last[Metrics.Undecided]!.Value, last[MetricNames.TestAccuracy]!.Value);
             output.WriteLine($"{options}: MACs {result.Macs} of {FullMacs} ({(double)FullMacs / result.Macs:F2}x), removed blocks {result.Blocks}, units {result.Units}, undecided {result.Undecided:P1}, test acc {result.Accuracy:P1}");
