@@ -1,0 +1,83 @@
+using System.Globalization;
+
+namespace PruneGen.Methods.Cat;
+
+/// <summary>
+/// The three user parameters of complexity-aware training (METHODS.md §1) and the θ update's knobs.
+/// Option keys: <c>nu</c>, <c>alpha</c>, <c>beta</c>, <c>theta_tol</c>, <c>theta_lr</c>.
+/// </summary>
+public sealed record CatOptions
+{
+    public const string NuKey = "nu";
+    public const string AlphaKey = "alpha";
+    public const string BetaKey = "beta";
+    public const string ThetaTolKey = "theta_tol";
+    public const string ThetaLrKey = "theta_lr";
+
+    /// <summary>ν: strength of the complexity penalty (0 = plain training with gates).</summary>
+    public double Nu { get; init; } = 1.0;
+
+    /// <summary>α: 0 prunes units only, 1 blocks only, 0.5 follows the exact gradient of ν·C.</summary>
+    public double Alpha { get; init; } = 0.5;
+
+    /// <summary>β: weight of MACs against parameters in the complexity C(θ).</summary>
+    public double Beta { get; init; } = 0.5;
+
+    /// <summary>θ at or below this is removed for good at the end of an epoch.</summary>
+    public double ThetaTol { get; init; } = 1e-3;
+
+    /// <summary>η_θ: learning rate of the projected θ update (constant; not scheduled).</summary>
+    public double ThetaLr { get; init; } = 0.05;
+
+    /// <summary>
+    /// Whether η_θ follows the weights' learning-rate schedule (default). A constant η_θ leaves kept θ
+    /// hovering an O(η_θ) distance below 1 from gradient noise; annealing it with the schedule lets θ
+    /// settle at 0 or 1 by the end of training.
+    /// </summary>
+    public bool ThetaFollowsSchedule { get; init; } = true;
+
+    /// <summary>Unit gates learn only when α &lt; 1 (block-only ablation keeps every unit at θ = 1).</summary>
+    public bool TrainsUnits => Alpha < 1;
+
+    /// <summary>Block gates learn only when α &gt; 0 (unit-only ablation keeps every block at θ = 1).</summary>
+    public bool TrainsBlocks => Alpha > 0;
+
+    /// <summary>The unit-only ablation (α = 0).</summary>
+    public static CatOptions UnitsOnly(double nu, double beta = 0.5) => new() { Nu = nu, Alpha = 0, Beta = beta };
+
+    /// <summary>The block-only ablation (α = 1).</summary>
+    public static CatOptions BlocksOnly(double nu, double beta = 0.5) => new() { Nu = nu, Alpha = 1, Beta = beta };
+
+    public void Validate()
+    {
+        if (!(Nu >= 0) || double.IsInfinity(Nu)) throw new ArgumentOutOfRangeException(NuKey, Nu, "nu must be a finite number >= 0");
+        if (!(Alpha >= 0 && Alpha <= 1)) throw new ArgumentOutOfRangeException(AlphaKey, Alpha, "alpha must lie in [0, 1]");
+        if (!(Beta >= 0 && Beta <= 1)) throw new ArgumentOutOfRangeException(BetaKey, Beta, "beta must lie in [0, 1]");
+        if (!(ThetaTol >= 0 && ThetaTol < 0.5)) throw new ArgumentOutOfRangeException(ThetaTolKey, ThetaTol, "theta_tol must lie in [0, 0.5)");
+        if (!(ThetaLr > 0) || double.IsInfinity(ThetaLr)) throw new ArgumentOutOfRangeException(ThetaLrKey, ThetaLr, "theta_lr must be a finite number > 0");
+    }
+
+    /// <summary>Options from key/value pairs (unknown keys are an error naming the valid ones); missing keys keep their defaults.</summary>
+    public static CatOptions FromValues(IReadOnlyDictionary<string, double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var options = new CatOptions();
+        foreach ((string key, double value) in values)
+        {
+            options = key switch
+            {
+                NuKey => options with { Nu = value },
+                AlphaKey => options with { Alpha = value },
+                BetaKey => options with { Beta = value },
+                ThetaTolKey => options with { ThetaTol = value },
+                ThetaLrKey => options with { ThetaLr = value },
+                _ => throw new ArgumentException($"unknown CAT option '{key}'; expected {NuKey}, {AlphaKey}, {BetaKey}, {ThetaTolKey} or {ThetaLrKey}", nameof(values)),
+            };
+        }
+        options.Validate();
+        return options;
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"nu={Nu}, alpha={Alpha}, beta={Beta}, theta_tol={ThetaTol}, theta_lr={ThetaLr}{(ThetaFollowsSchedule ? "" : " (constant)")}");
+}

@@ -1,0 +1,123 @@
+using PruneGen.Gates;
+using PruneGen.Structure;
+using PruneGen.Training;
+using static PruneGen.Torch.torch;
+
+namespace PruneGen.Methods.Cat;
+
+/// <summary>
+/// One CAT training step on any generated network: per-example Bernoulli gates, a weight step by the
+/// given optimizer, and the projected θ step θ ← clip01(θ − η_θ (ĝ + γ)).
+/// <para>
+/// ĝ per unit (or block) is Σ_b ∂(mean loss)/∂ξ_{b,u}: the sampled ξ are leaves, so one backward pass
+/// gives every per-example derivative; summing the derivatives of the batch-mean loss is the batch
+/// average of the per-example ∂loss_b/∂ξ_{b,u}. γ comes from the closed-form expectations the generator
+/// emits: C(θ) = β E[MACs]/MACs_full + (1−β) E[Params]/Params_full, γ_unit = 2(1−α) ν ∂C/∂θ_unit,
+/// γ_block = 2α ν ∂C/∂θ_block, recomputed every step (autograd through the closed form).
+/// </para>
+/// </summary>
+public sealed class GateUpdater
+{
+    private readonly double _fullMacs;
+    private readonly double _fullParams;
+
+    public GateUpdater(CatOptions options, NetworkStructure structure)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(structure);
+        options.Validate();
+        Options = options;
+        // Normalised by the full network as declared, so C means the same before and after slimming.
+        _fullMacs = CostModel.Macs(structure, structure.FullGroupWidths(), structure.AllBlocksKept());
+        _fullParams = CostModel.Params(structure, structure.FullGroupWidths(), structure.AllBlocksKept());
+    }
+
+    public CatOptions Options { get; }
+
+    /// <summary>Gate names whose θ no step may change (pinned units).</summary>
+    public ISet<string> Frozen { get; } = new HashSet<string>();
+
+    /// <summary>C(θ) as a differentiable scalar (temporaries land in the caller's dispose scope).</summary>
+    public Tensor Complexity(IPrunableNetwork network)
+    {
+        Tensor macs = network.ExpectedMacs();
+        Tensor parameters = network.ExpectedParams();
+        Tensor a = macs * (Options.Beta / _fullMacs);
+        Tensor b = parameters * ((1 - Options.Beta) / _fullParams);
+        return a + b;
+    }
+
+    /// <summary>
+    /// γ of every gate in <see cref="GateSet.AllGates"/> order (units, then blocks); gates that C does not
+    /// reach (inside removed blocks) get zeros. Leaves the gradients of θ cleared.
+    /// </summary>
+    public float[][] Gamma(IPrunableNetwork network)
+    {
+        using var scope = NewDisposeScope();
+        Tensor?[] gamma = GammaTensors(network);
+        return gamma.Select((g, i) => g is null ? new float[network.Gates.AllGates.ElementAt(i).Size] : g.data<float>().ToArray()).ToArray();
+    }
+
+    /// <summary>γ per gate as tensors (null where zero), in AllGates order; call inside a dispose scope.</summary>
+    private Tensor?[] GammaTensors(IPrunableNetwork network)
+    {
+        Gate[] gates = network.Gates.AllGates.ToArray();
+        var result = new Tensor?[gates.Length];
+        if (Options.Nu == 0) return result;
+        foreach (Gate gate in gates) gate.Theta.zero_grad();
+        Tensor c = Complexity(network);
+        c.backward();
+        int units = network.Gates.Units.Count;
+        double unitScale = 2 * (1 - Options.Alpha) * Options.Nu;
+        double blockScale = 2 * Options.Alpha * Options.Nu;
+        for (int i = 0; i < gates.Length; i++)
+        {
+            Tensor? grad = gates[i].Theta.grad;
+            if (grad is not null) result[i] = grad * (i < units ? unitScale : blockScale);
+            gates[i].Theta.zero_grad();
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Forward with sampled gates, backward, the optimizer's step on the weights, then the θ step.
+    /// Returns the mean loss and the logits; runs inside the caller's dispose scope.
+    /// </summary>
+    /// <param name="thetaRateFactor">Multiplies η_θ for this step (the trainer's learning-rate schedule factor when θ follows it).</param>
+    public (Tensor Loss, Tensor Logits) Step(IPrunableNetwork network, optim.Optimizer optimizer, Tensor images, Tensor labels, double thetaRateFactor = 1.0)
+    {
+        var module = (nn.Module<Tensor, Tensor>)network;
+        network.Gates.Mode = GateMode.Sample;
+        Tensor logits = module.call(images);
+        Tensor loss = nn.functional.cross_entropy(logits, labels);
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+        UpdateThetas(network, thetaRateFactor);
+        return (loss, logits);
+    }
+
+    /// <summary>The projected θ step from the sampled gates' gradients (after backward) and γ.</summary>
+    public void UpdateThetas(IPrunableNetwork network, double thetaRateFactor = 1.0)
+    {
+        double rate = Options.ThetaLr * thetaRateFactor;
+        if (rate == 0) return;
+        Tensor?[] gamma = GammaTensors(network);
+        Gate[] gates = network.Gates.AllGates.ToArray();
+        int units = network.Gates.Units.Count;
+        using (no_grad())
+        {
+            for (int i = 0; i < gates.Length; i++)
+            {
+                Gate gate = gates[i];
+                bool trains = i < units ? Options.TrainsUnits : Options.TrainsBlocks;
+                if (!trains || Frozen.Contains(gate.Name)) continue;
+                Tensor? ghat = gate.LastSample?.grad;
+                Tensor? direction = ghat is null ? gamma[i] : gamma[i] is null ? ghat.sum(0) : ghat.sum(0) + gamma[i]!;
+                if (direction is null) continue;
+                gate.Theta.sub_(direction, rate);
+                gate.Theta.clamp_(0.0, 1.0);
+            }
+        }
+    }
+}

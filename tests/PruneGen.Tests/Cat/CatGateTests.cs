@@ -1,0 +1,176 @@
+using PruneGen.Gates;
+using PruneGen.Methods.Cat;
+using PruneGen.Structure;
+using PruneGen.Tests.Networks;
+using static PruneGen.Torch.torch;
+using static PruneGen.Tests.Networks.NetworkTestKit;
+
+namespace PruneGen.Tests.Cat;
+
+/// <summary>
+/// Checks of METHODS.md §1 without training: γ, slimming by θ, pruning rules, momentum carry-over.
+/// (The Monte-Carlo check of the closed-form expectations lives with the structure tests:
+/// ResNet20Tests.MonteCarloMeanOfSampledCostsIsWithinOnePercentOfTheExpectation.)
+/// </summary>
+[Collection(CatSerial.Name)]
+public class CatGateTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public void GammaAtAlphaHalfIsTheGradientOfNuTimesComplexity()
+    {
+        manual_seed(4);
+        using var network = new ResNet20();
+        using var scope = NewDisposeScope();
+        using (no_grad())
+            foreach (Gate gate in network.Gates.AllGates) gate.Theta.uniform_(0.1, 1.0);
+        const double nu = 3.0;
+        var updater = new GateUpdater(new CatOptions { Nu = nu, Alpha = 0.5, Beta = 0.3 }, ResNet20.Structure);
+        float[][] gamma = updater.Gamma(network);
+
+        // Autograd of ν·C, computed here on its own.
+        Tensor c = updater.Complexity(network) * nu;
+        c.backward();
+        Gate[] gates = network.Gates.AllGates.ToArray();
+        for (int i = 0; i < gates.Length; i++)
+        {
+            float[] reference = gates[i].Theta.grad!.data<float>();
+            for (int u = 0; u < reference.Length; u++)
+                Assert.True(Math.Abs(reference[u] - gamma[i][u]) <= 1e-6 + 1e-4 * Math.Abs(reference[u]), $"{gates[i].Name}[{u}]: γ {gamma[i][u]} vs autograd {reference[u]}");
+        }
+
+        // Independent of autograd: C is multilinear in θ, so ∂C/∂θ_u = C(θ_u = 1) − C(θ_u = 0).
+        foreach ((Gate gate, int i) in new[] { (gates[0], 0), (gates[1], 1), (gates[^1], gates.Length - 1) })
+        {
+            using (no_grad())
+            {
+                float saved = gate.Theta.data<float>()[0];
+                SetTheta(gate, 0, 1.0f);
+                double high = updater.Complexity(network).ToDouble();
+                SetTheta(gate, 0, 0.0f);
+                double low = updater.Complexity(network).ToDouble();
+                SetTheta(gate, 0, saved);
+                Assert.Equal(nu * (high - low), gamma[i][0], 1e-4 * Math.Abs(nu * (high - low)) + 1e-7);
+            }
+        }
+    }
+
+    [Fact]
+    public void GammaSplitsBetweenUnitsAndBlocksByAlpha()
+    {
+        using var network = new ResNet20();
+        var half = new GateUpdater(new CatOptions { Nu = 1, Alpha = 0.5 }, ResNet20.Structure).Gamma(network);
+        var blocky = new GateUpdater(new CatOptions { Nu = 1, Alpha = 0.8 }, ResNet20.Structure).Gamma(network);
+        int units = network.Gates.Units.Count;
+        Assert.Equal(2 * 0.2 * half[0][0], blocky[0][0], 1e-6);
+        Assert.Equal(2 * 0.8 * half[units][0], blocky[units][0], 1e-6);
+    }
+
+    public static TheoryData<string> Networks => new() { nameof(ResNet20), nameof(TinyBottleneckNet), nameof(CatTinyResNet) };
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void NetworkSlimmedByRoundedThetaComputesWhatTheHardGatedNetworkComputes(string name)
+    {
+        for (int trial = 0; trial < 3; trial++)
+        {
+            manual_seed(50 + trial);
+            (nn.Module<Tensor, Tensor> module, IPrunableNetwork network, long[] shape) = name switch
+            {
+                nameof(ResNet20) => Pair(new ResNet20(), [3, 1, 28, 28]),
+                nameof(TinyBottleneckNet) => Pair(new TinyBottleneckNet(), [3, 2, 12, 12]),
+                _ => Pair(new CatTinyResNet(), [3, 1, 8, 8]),
+            };
+            using var full = module;
+            RandomizeBatchNorm(full);
+            full.eval();
+            using var scope = NewDisposeScope();
+            using (no_grad())
+                foreach (Gate gate in network.Gates.AllGates)
+                {
+                    // θ near 0 or 1, as after training; a few units of every group survive.
+                    gate.Theta.uniform_(0, 1);
+                    gate.Theta.copy_(gate.Theta.gt(0.35).to(ScalarType.Float32) * 0.98 + 0.01);
+                }
+            Tensor input = randn(shape);
+            network.Gates.Mode = GateMode.Hard;
+            Tensor masked = full.forward(input);
+
+            var pinned = new HashSet<string>();
+            PruneDecision decision = CatPruning.Decide(network, 0.5, inclusive: false, pinned);
+            Assert.Empty(decision.NewlyPinned);
+            IPrunableNetwork slimNetwork = CatPruning.Slim(network, decision);
+            using var slim = (nn.Module<Tensor, Tensor>)slimNetwork;
+            slim.eval();
+            Assert.True(slimNetwork.Macs() < network.Macs());
+            Tensor slimmed = slim.forward(input);
+            double difference = MaxAbsDifference(masked, slimmed);
+            output.WriteLine($"{name} trial {trial}: removed {decision.UnitsRemoved} units, {decision.BlocksRemoved} blocks; MACs {slimNetwork.Macs()} of {network.Macs()}; max diff {difference:E2}");
+            Assert.True(difference < 1e-4, $"{name}: max |hard-gated - slim| = {difference}");
+        }
+    }
+
+    private static void SetTheta(Gate gate, int unit, float value)
+    {
+        float[] values = gate.Theta.data<float>().ToArray();
+        values[unit] = value;
+        using Tensor t = tensor(values);
+        using (no_grad()) gate.Theta.copy_(t);
+    }
+
+    private static (nn.Module<Tensor, Tensor>, IPrunableNetwork, long[]) Pair<T>(T network, long[] shape) where T : nn.Module<Tensor, Tensor>, IPrunableNetwork =>
+        (network, network, shape);
+
+    [Fact]
+    public void AnEmptiedLayerTakesItsRemovableBlockElseItsBestUnitStays()
+    {
+        using var network = new CatTinyResNet();
+        NetworkStructure s = CatTinyResNet.Structure;
+        int inner = s.PrunableGroups.ToList().FindIndex(g => CatPruning.OwningBlock(s, g) >= 0);
+        int stream = s.PrunableGroups.ToList().FindIndex(g => g.IsStream);
+        using (no_grad())
+        {
+            network.Gates.Units[inner].Theta.zero_();
+            network.Gates.Units[stream].Theta.zero_();
+            SetTheta(network.Gates.Units[stream], 2, 0.0005f);
+        }
+        PruneDecision decision = CatPruning.Decide(network, 1e-3, inclusive: true, new HashSet<string>());
+        Assert.Equal(1, decision.BlocksRemoved);
+        Assert.Equal([network.Gates.Units[stream].Name], decision.NewlyPinned);
+        using var slim = (CatTinyResNet)CatPruning.Slim(network, decision);
+        Assert.Equal(1, ((IPrunableNetwork)slim).GroupWidths[s.PrunableGroups[stream].Index]);
+        Assert.Equal(1f, slim.Gates.Units[stream].Theta.data<float>()[0]);
+        Assert.False(((IPrunableNetwork)slim).BlocksKept[CatPruning.OwningBlock(s, s.PrunableGroups[inner])]);
+
+        // Pinned layers are left alone afterwards; removed blocks never come back.
+        PruneDecision again = CatPruning.Decide(slim, 1e-3, inclusive: true, new HashSet<string>(decision.NewlyPinned));
+        Assert.False(again.Slims);
+    }
+
+    [Fact]
+    public void MomentumOfKeptWeightsIsCarriedOverBySlicing()
+    {
+        manual_seed(9);
+        using var network = new CatTinyResNet();
+        using var scope = NewDisposeScope();
+        using var optimizer = optim.SGD(CatPruning.Weights(network).Select(w => w.Parameter), 0.1, momentum: 0.9);
+        Tensor loss = network.forward(randn([4, 1, 8, 8])).square().mean();
+        loss.backward();
+        optimizer.step();
+        PruneMasks masks = RandomMasks(network, new Random(3), keepUnit: 0.6, keepBlock: 0.7);
+        Dictionary<string, Tensor> momentum = CatPruning.SlimMomentum(network, masks, optimizer);
+        using var slim = network.Slim(masks);
+        var old = CatPruning.Weights(network).ToDictionary(w => w.Name, w => w.Parameter);
+        foreach ((string name, nn.Parameter p) in CatPruning.Weights(slim))
+        {
+            Assert.True(momentum.ContainsKey(name), $"no momentum for '{name}'");
+            Assert.Equal(p.shape, momentum[name].shape);
+            // The classifier's bias is never pruned: its momentum is carried over unchanged.
+            if (p.shape.SequenceEqual(old[name].shape))
+                Assert.Equal(optimizer.GetState(old[name])["momentum_buffer"].data<float>(), momentum[name].data<float>());
+        }
+        // The network's own weights are untouched by the momentum shuffle.
+        Tensor again = network.forward(zeros([1, 1, 8, 8]));
+        Assert.All(again.data<float>(), v => Assert.True(float.IsFinite(v)));
+        foreach (Tensor t in momentum.Values) t.Dispose();
+    }
+}
