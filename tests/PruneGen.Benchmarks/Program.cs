@@ -42,6 +42,25 @@ loader.SetAction(result => DataLoaderBenchmark.Run(result.GetValue(threads), res
 var emo = new Command("emo", "NSGA-II evaluations/s on ZDT1-3, hypervolume and GPIR timings") { repetitions };
 emo.SetAction(result => EmoBenchmarks.Run(result.GetValue(repetitions)));
 
-var root = new RootCommand("PruneGen benchmarks") { train, optimizerStep, loader, emo };
+var rounds = new Option<int>("--rounds") { Description = "interleaved rounds (gates off, then sampled)", DefaultValueFactory = _ => 5 };
+var catOverhead = new Command("cat-overhead", "CAT gate overhead per training step: ResNet-20, gates sampled vs off") { threads, steps, warmup, rounds, batch, format };
+catOverhead.SetAction(result =>
+{
+    MemoryFormat memoryFormat = result.GetValue(format) == "contiguous" ? MemoryFormat.Contiguous : MemoryFormat.ChannelsLast;
+    CatBenchmarks.Run(result.GetValue(threads), result.GetValue(steps), result.GetValue(warmup), result.GetValue(rounds), result.GetValue(batch), memoryFormat);
+    return 0;
+});
+
+var catEpochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 4 };
+var catNu = new Option<double>("--nu") { DefaultValueFactory = _ => 5.0 };
+var catThetaLr = new Option<double>("--theta-lr") { DefaultValueFactory = _ => 2.0 };
+var catEpochTimes = new Command("cat-epochs", "CAT per-epoch wall time as permanent pruning slims ResNet-20") { threads, catEpochs, steps, batch, catNu, catThetaLr, data };
+catEpochTimes.SetAction(result =>
+{
+    CatBenchmarks.Epochs(result.GetValue(threads), result.GetValue(catEpochs), result.GetValue(steps), result.GetValue(batch), result.GetValue(catNu), result.GetValue(catThetaLr), result.GetValue(data));
+    return 0;
+});
+
+var root = new RootCommand("PruneGen benchmarks") { train, optimizerStep, loader, emo, catOverhead, catEpochTimes };
 foreach (var command in PruneGen.Benchmarks.Mdp.MdpBenchmarks.Commands()) root.Add(command);
 return root.Parse(args).Invoke();
