@@ -98,11 +98,12 @@ public class PruneThenFineTuneTests(Xunit.Abstractions.ITestOutputHelper output)
         const int classes = 6;
         ImageDataset trainSet = SyntheticImages.Create(seed: 11, count: 960, classes: classes, channels: 1, size: 16, noise: 0.5f);
         ImageDataset testSet = SyntheticImages.Create(seed: 11, count: 240, classes: classes, channels: 1, size: 16, noise: 0.5f, split: SyntheticSplit.Test);
-        var train = new DataLoader(trainSet, new DataLoaderOptions { BatchSize = 32, Seed = 3, DropLast = true });
-        var test = new DataLoader(testSet, new DataLoaderOptions { BatchSize = 120, Shuffle = false });
+        // Channels-last, as the experiment runner trains by default.
+        var train = new DataLoader(trainSet, new DataLoaderOptions { BatchSize = 32, Seed = 3, DropLast = true, MemoryFormat = MemoryFormat.ChannelsLast });
+        var test = new DataLoader(testSet, new DataLoaderOptions { BatchSize = 120, Shuffle = false, MemoryFormat = MemoryFormat.ChannelsLast });
         var options = new BaselineOptions { Criterion = criterion, TargetMacs = 0.4, PruneEpoch = 2, TaylorBatches = 5, Seed = 7 };
         var method = new PruneThenFineTune(options, denseEvaluation: test);
-        var settings = new TrainerSettings { Epochs = 4, LearningRate = 0.1, Schedule = LearningRateScheduleKind.Cosine };
+        var settings = new TrainerSettings { Epochs = 4, LearningRate = 0.1, Schedule = LearningRateScheduleKind.Cosine, MemoryFormat = MemoryFormat.ChannelsLast };
 
         manual_seed(12);
         var trainer = new Trainer(settings, _ => { var n = new TinyVgg(); return TrainableNetwork.FromPrunable(n, n.CurrentWidths.ToSidecar()); }, method, train, test);

@@ -50,12 +50,12 @@ public sealed record BaselineOptions
         if (TaylorBatches < 1) throw new ArgumentOutOfRangeException("taylor_batches", TaylorBatches, "Taylor importance needs at least one batch");
     }
 
-    /// <summary>The method name used in logs and checkpoints, e.g. "l1" or "bn-scale".</summary>
+    /// <summary>The method name used in logs and checkpoints, e.g. "l1" or "bnscale" (as in the experiment names resnet20-l1, resnet20-bnscale).</summary>
     public static string MethodName(BaselineCriterion criterion) => criterion switch
     {
         BaselineCriterion.Uniform => "uniform",
         BaselineCriterion.L1 => "l1",
-        BaselineCriterion.BnScale => "bn-scale",
+        BaselineCriterion.BnScale => "bnscale",
         BaselineCriterion.Taylor => "taylor",
         BaselineCriterion.Random => "random",
         _ => throw new ArgumentOutOfRangeException(nameof(criterion), criterion, "unknown pruning criterion"),
