@@ -23,6 +23,12 @@ public static partial class torch
     /// <summary>Makes libtorch pick deterministic kernels (errors where none exists).</summary>
     public static void use_deterministic_algorithms(bool mode = true) => Check(pg_set_deterministic(mode ? 1 : 0));
 
+    /// <summary>
+    /// Flushes denormal floats to zero on the calling thread (and the threads libtorch starts from it)
+    /// when the CPU supports it (x86 with SSE3); returns whether it does. As in PyTorch.
+    /// </summary>
+    public static bool set_flush_denormal(bool mode) => Check(pg_set_flush_denormal(mode ? 1 : 0)) == 1;
+
     /// <summary>The libtorch version the shim was compiled against, e.g. "1.13.1".</summary>
     public static string __version__ => Marshal.PtrToStringUTF8(pg_libtorch_version()) ?? "unknown";
 

@@ -40,6 +40,7 @@ internal static partial class NativeMethods
     [LibraryImport(Library)] internal static partial int pg_set_num_threads(int n);
     [LibraryImport(Library)] internal static partial int pg_get_num_threads();
     [LibraryImport(Library)] internal static partial int pg_set_deterministic(int on);
+    [LibraryImport(Library)] internal static partial int pg_set_flush_denormal(int on);
     [LibraryImport(Library)] internal static partial int pg_cuda_is_available();
     [LibraryImport(Library)] internal static partial int pg_cuda_device_count();
     [LibraryImport(Library)] internal static partial IntPtr pg_libtorch_version();

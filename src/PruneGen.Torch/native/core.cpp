@@ -6,9 +6,32 @@
 #include <ATen/Context.h>
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <torch/version.h>
+#include <cstdlib>
 #include <cstring>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 static thread_local std::string g_last_error;
+
+#if defined(__GLIBC__)
+namespace {
+// libtorch mallocs every activation (hundreds of KB to a few MB) anew each training step. With glibc's
+// defaults such blocks come from mmap, or from heap that is trimmed back to the OS when freed, so every
+// step page-faults its activations in again: measured +25-40% step time on ResNet-20 training (1 thread).
+// Keeping blocks up to 32 MiB in the heap and never trimming below 1 GiB removes that. Skipped when the
+// user tunes malloc through glibc's own variables or sets PRUNEGEN_KEEP_MALLOC_DEFAULTS.
+struct KeepActivationMemoryInHeap {
+    KeepActivationMemoryInHeap() {
+        if (std::getenv("PRUNEGEN_KEEP_MALLOC_DEFAULTS") || std::getenv("MALLOC_MMAP_THRESHOLD_") ||
+            std::getenv("MALLOC_TRIM_THRESHOLD_") || std::getenv("GLIBC_TUNABLES"))
+            return;
+        mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+        mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
+    }
+} g_keep_activation_memory_in_heap;
+}
+#endif
 
 void pg_set_error(const char* message) { g_last_error = message ? message : ""; }
 
@@ -104,6 +127,8 @@ PG_API void pg_manual_seed(int64_t seed) { at::manual_seed(static_cast<uint64_t>
 PG_API int pg_set_num_threads(int n) { PG_STATUS(at::set_num_threads(n)) }
 PG_API int pg_get_num_threads() { return at::get_num_threads(); }
 PG_API int pg_set_deterministic(int on) { PG_STATUS(at::globalContext().setDeterministicAlgorithms(on != 0, false)) }
+// Flush-to-zero for denormal floats on this thread (x86 SSE3); returns 1 when supported, 0 otherwise.
+PG_API int pg_set_flush_denormal(int on) { PG_TRY return at::globalContext().setFlushDenormal(on != 0) ? 1 : 0; PG_CATCH(-1) }
 PG_API int pg_cuda_is_available() { PG_TRY return at::hasCUDA() ? 1 : 0; PG_CATCH(0) }
 PG_API int pg_cuda_device_count() {
     PG_TRY
