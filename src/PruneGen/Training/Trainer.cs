@@ -60,7 +60,7 @@ public sealed class Trainer
     public TrainingOutcome Run(CancellationToken stop = default)
     {
         TrainableNetwork network = _networkFactory(null);
-        var context = new TrainingContext(_settings, network, _method, CreateSchedule(), _observer) { StepsPerEpoch = StepsPerEpoch };
+        var context = new TrainingContext(_settings, network, _method, CreateSchedule(), _observer) { StepsPerEpoch = StepsPerEpoch, EvaluationData = _test };
         try
         {
             context.ApplyMemoryFormat();
@@ -97,6 +97,7 @@ public sealed class Trainer
         var context = new TrainingContext(_settings, network, _method, CreateSchedule(), _observer)
         {
             StepsPerEpoch = StepsPerEpoch,
+            EvaluationData = _test,
             Epoch = state.Epoch,
             GlobalStep = state.GlobalStep,
             Facts = state.Facts,

@@ -1,3 +1,4 @@
+using PruneGen.Data;
 using System.Text.Json.Nodes;
 using PruneGen.Torch;
 using static PruneGen.Torch.torch;
@@ -28,6 +29,12 @@ public sealed class TrainingContext : IDisposable
     public optim.Optimizer Optimizer { get; private set; }
     public LearningRateSchedule Schedule { get; }
     public ITrainingObserver Observer { get; }
+
+    /// <summary>
+    /// The run's evaluation set (null when the run has none), e.g. for a method that measures the
+    /// dense network just before it prunes it.
+    /// </summary>
+    public DataLoader? EvaluationData { get; internal init; }
 
     /// <summary>0-based epoch in progress.</summary>
     public int Epoch { get; internal set; }

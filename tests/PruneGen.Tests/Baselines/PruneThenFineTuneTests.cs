@@ -102,7 +102,7 @@ public class PruneThenFineTuneTests(Xunit.Abstractions.ITestOutputHelper output)
         var train = new DataLoader(trainSet, new DataLoaderOptions { BatchSize = 32, Seed = 3, DropLast = true, MemoryFormat = MemoryFormat.ChannelsLast });
         var test = new DataLoader(testSet, new DataLoaderOptions { BatchSize = 120, Shuffle = false, MemoryFormat = MemoryFormat.ChannelsLast });
         var options = new BaselineOptions { Criterion = criterion, TargetMacs = 0.4, PruneEpoch = 2, TaylorBatches = 5, Seed = 7 };
-        var method = new PruneThenFineTune(options, denseEvaluation: test);
+        var method = new PruneThenFineTune(options); // measures the dense accuracy on the trainer's test set
         var settings = new TrainerSettings { Epochs = 4, LearningRate = 0.1, Schedule = LearningRateScheduleKind.Cosine, MemoryFormat = MemoryFormat.ChannelsLast };
 
         manual_seed(12);

@@ -25,22 +25,20 @@ public sealed class PruneThenFineTune : TrainingMethod
     /// <summary>Name of the run-summary fact describing the pruning step.</summary>
     public const string PruningFact = "pruning";
 
-    private readonly DataLoader? _denseEvaluation;
     private TaylorAccumulator? _taylor;
     private (int Steps, double[]?[] Sums)? _restoredTaylor;
     private bool _pruned;
 
     /// <param name="options">Criterion, target and schedule.</param>
-    /// <param name="denseEvaluation">
-    /// Optional: a test loader on which the dense network is evaluated just before pruning; the result
-    /// becomes the run fact <c>dense_test_accuracy</c> and the metric of the same name.
-    /// </param>
-    public PruneThenFineTune(BaselineOptions options, DataLoader? denseEvaluation = null)
+    /// <remarks>
+    /// When the run has an evaluation set, the dense network is evaluated on it just before pruning; the
+    /// result becomes the run fact <c>dense_test_accuracy</c> and the metric of the same name.
+    /// </remarks>
+    public PruneThenFineTune(BaselineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _denseEvaluation = denseEvaluation;
     }
 
     public BaselineOptions Options { get; }
@@ -96,9 +94,10 @@ public sealed class PruneThenFineTune : TrainingMethod
     {
         IPrunableNetwork network = context.Network.Prunable!;
         NetworkStructure structure = network.Structure;
-        if (_denseEvaluation is not null)
+        // The dense network's accuracy is measured here, the last moment it exists.
+        if (context.EvaluationData is { } denseEvaluation)
         {
-            EvaluationResult dense = Accuracy.Evaluate(context.Network.Module, _denseEvaluation);
+            EvaluationResult dense = Accuracy.Evaluate(context.Network.Module, denseEvaluation);
             context.Facts[Trainer.Facts.DenseTestAccuracy] = dense.Accuracy;
             metrics[Trainer.Facts.DenseTestAccuracy] = dense.Accuracy;
         }
