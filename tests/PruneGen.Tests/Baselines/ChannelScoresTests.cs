@@ -4,6 +4,7 @@ using PruneGen.Tests.Networks;
 using PruneGen.Torch;
 using static PruneGen.Torch.torch;
 using static PruneGen.Tests.Networks.NetworkTestKit;
+using PruneGen.Zoo;
 
 namespace PruneGen.Tests.Baselines;
 

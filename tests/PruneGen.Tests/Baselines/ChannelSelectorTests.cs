@@ -3,6 +3,7 @@ using PruneGen.Structure;
 using PruneGen.Tests.Networks;
 using PruneGen.Torch;
 using static PruneGen.Torch.torch;
+using PruneGen.Zoo;
 
 namespace PruneGen.Tests.Baselines;
 

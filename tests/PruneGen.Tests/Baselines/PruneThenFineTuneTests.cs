@@ -6,6 +6,7 @@ using PruneGen.Training;
 using PruneGen.Torch;
 using static PruneGen.Torch.torch;
 using static PruneGen.Tests.Networks.NetworkTestKit;
+using PruneGen.Zoo;
 
 namespace PruneGen.Tests.Baselines;
 

@@ -4,6 +4,7 @@ using PruneGen.Structure;
 using PruneGen.Tests.Networks;
 using static PruneGen.Torch.torch;
 using static PruneGen.Tests.Networks.NetworkTestKit;
+using PruneGen.Zoo;
 
 namespace PruneGen.Tests.Cat;
 

@@ -2,6 +2,7 @@ using PruneGen.Latency;
 using PruneGen.Methods.Mdp;
 using PruneGen.Structure;
 using static PruneGen.Tests.Mdp.MdpTestKit;
+using PruneGen.Zoo;
 
 namespace PruneGen.Tests.Mdp;
 

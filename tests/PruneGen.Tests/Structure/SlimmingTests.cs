@@ -2,6 +2,7 @@ using PruneGen.Structure;
 using PruneGen.Torch;
 using static PruneGen.Torch.torch;
 using static PruneGen.Tests.Networks.NetworkTestKit;
+using PruneGen.Zoo;
 
 namespace PruneGen.Tests.Networks;
 

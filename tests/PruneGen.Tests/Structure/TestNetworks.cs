@@ -4,25 +4,7 @@ namespace PruneGen.Tests.Networks;
 
 // Networks declared for the run-time tests; the generator (referenced as an analyzer) builds them.
 
-/// <summary>ResNet-20 as in ARCHITECTURE.md: 3x3 stem to 16 + BN + ReLU, three stages of three basic blocks (16/32/64, strides 1/2/2, 1x1 conv + BN projection where the shape changes), global average pooling, linear to 10; input 1x28x28.</summary>
-[Network(InputChannels = 1, InputSize = 28, Classes = 10)]
-public partial class ResNet20
-{
-    [Conv(16, Kernel = 3), Prune(Step = 4, Min = 4)]
-    public partial ConvBnRelu Stem { get; }
-
-    [Stage(Width = 16, Blocks = 3), Prune(Step = 4, Min = 4), RemovableBlocks]
-    public partial BasicStage Stage1 { get; }
-
-    [Stage(Width = 32, Blocks = 3, Stride = 2), Prune(Step = 4, Min = 4), RemovableBlocks]
-    public partial BasicStage Stage2 { get; }
-
-    [Stage(Width = 64, Blocks = 3, Stride = 2), Prune(Step = 4, Min = 4), RemovableBlocks]
-    public partial BasicStage Stage3 { get; }
-
-    [Classifier]
-    public partial Head Head { get; }
-}
+// ResNet-20 comes from PruneGen.Zoo: the one declaration the benchmark and the experiments use too.
 
 /// <summary>MobileNetV2-style inverted residual: 1x1 expand, 3x3 depthwise, linear 1x1 projection; identity where shapes match.</summary>
 [Block(Residual = Residual.IdentityOrNone, ReluAfterSum = false)]
