@@ -83,7 +83,7 @@ public class BaselineTests
     [Fact]
     public void UniformWidthRoundsDownToTheStepAndNotBelowTheMinimum()
     {
-        NetworkStructure resnet = Tests.Networks.ResNet20.Structure;
+        NetworkStructure resnet = PruneGen.Zoo.ResNet20.Structure;
         var space = new PruningSpace(resnet, resnet.FullGroupWidths(), resnet.AllBlocksKept());
 
         int[] half = UniformWidth.AtRatio(space, 0.5);
