@@ -37,4 +37,27 @@ public sealed class CommandLineTests
         Assert.Contains("ResNet20: 31,021,952 MACs, 272,186 parameters", result.Output);
         Assert.Contains("stage3.2.conv2", result.Output);
     }
+
+    [Fact]
+    public void Profile_latency_measures_every_grid_entry_once_and_then_reuses_the_table()
+    {
+        string table = Path.Combine(Path.GetTempPath(), "prunegen-lut-" + Guid.NewGuid().ToString("N") + ".json");
+        try
+        {
+            string[] args = ["profile-latency", "ResNet20", "--batch", "2", "--threads", "1", "--repeats", "1", "--out", table];
+            ExperimentsProgram.Result first = ExperimentsProgram.Run(Timeout, args);
+            Assert.Equal(0, first.ExitCode);
+            Assert.Matches(@"latency table: (\d+) entries profiled in", first.Output);
+            Assert.Matches(@"profile-latency ResNet20: \d+ entries, batch 2, 1 threads, median of 1; took [0-9.]+ s", first.Output);
+            Assert.True(File.Exists(table));
+
+            ExperimentsProgram.Result second = ExperimentsProgram.Run(Timeout, args);
+            Assert.Equal(0, second.ExitCode);
+            Assert.Contains("latency table: reusing", second.Output);
+        }
+        finally
+        {
+            File.Delete(table);
+        }
+    }
 }

@@ -6,6 +6,8 @@ using PruneGen.Hosting.Configuration;
 using PruneGen.Hosting.Progress;
 using PruneGen.Hosting.Reports;
 using PruneGen.Hosting.Runs;
+using PruneGen.Latency;
+using PruneGen.Structure;
 using PruneGen.Training;
 
 namespace PruneGen.Hosting;
@@ -66,8 +68,18 @@ public static class ExperimentHost
             root.Subcommands.Add(summary);
 
             var profileNetwork = new Argument<string>("network") { Description = "a network name (see 'list')" };
-            var profile = new Command("profile-latency", "Measure the network's latency lookup table (arrives with the MDP method).") { profileNetwork };
-            profile.SetAction(p => Guard(() => ProfileLatency(p.GetValue(profileNetwork)!)));
+            var profileBatch = new Option<int>("--batch") { Description = "batch size the table is measured at", DefaultValueFactory = _ => 128 };
+            var profileThreads = new Option<int>("--threads") { Description = "libtorch threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+            var profileRepeats = new Option<int>("--repeats") { Description = "timed passes per entry (the entry is their median)", DefaultValueFactory = _ => 10 };
+            var profileOut = new Option<string?>("--out") { Description = "table file (default latency/<network>-b<batch>-t<threads>.json); reused when its key matches" };
+            var profile = new Command("profile-latency", "Measure (or reuse) the network's bilayer latency lookup table on this machine.")
+                { profileNetwork, profileBatch, profileThreads, profileRepeats, profileOut };
+            profile.SetAction(p => Guard(() => ProfileLatency(p.GetValue(profileNetwork)!, new LatencyProfilerOptions
+            {
+                Batch = p.GetValue(profileBatch),
+                Threads = p.GetValue(profileThreads),
+                Repeats = p.GetValue(profileRepeats),
+            }, p.GetValue(profileOut))));
             root.Subcommands.Add(profile);
             return root;
         }
@@ -207,12 +219,20 @@ public static class ExperimentHost
             return ExitCodes.Success;
         }
 
-        private int ProfileLatency(string name)
+        private int ProfileLatency(string name, LatencyProfilerOptions options, string? path)
         {
-            FindNetwork(name);
-            error.WriteLine($"profile-latency {name}: not implemented yet. The latency lookup table (bilayer conv timings on the width grid) " +
-                            "comes with the MDP method; this verb is only its hook for now and measured nothing.");
-            return ExitCodes.Failure;
+            options.Validate();
+            NetworkDefinition network = FindNetwork(name);
+            using TrainableNetwork instance = network.Create();
+            NetworkStructure structure = instance.Prunable?.Structure
+                ?? throw new ArgumentException($"network '{name}' is not a generated network: it has no structure to profile");
+            path ??= Path.Combine("latency", string.Create(CultureInfo.InvariantCulture, $"{name}-b{options.Batch}-t{options.Threads}.json"));
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            LatencyTable table = LatencyProfiler.LoadOrProfile(path, structure, options, output.WriteLine);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"profile-latency {name}: {table.Count} entries, batch {options.Batch}, {options.Threads} threads, median of {options.Repeats}; took {clock.Elapsed.TotalSeconds:F1} s; table: {Path.GetFullPath(path)}"));
+            return ExitCodes.Success;
         }
 
         private ExperimentDefinition FindExperiment(string name)
