@@ -92,7 +92,7 @@ internal static class CatBenchmarks
         var options = new CatOptions { Nu = nu, ThetaLr = thetaLr, ThetaFollowsSchedule = false };
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"CAT epochs: ResNet-20 on Fashion-MNIST, {epochs} epochs of {stepsPerEpoch} steps, batch {batch}, {threads} libtorch threads, channels_last, {options}"));
-        var trainer = new Trainer(settings, _ => CatPruning.Wrap(new PruneGen.Zoo.ResNet20()), new ComplexityAwareTraining(options), loader);
+        var trainer = new Trainer(settings, _ => TrainableNetwork.FromPrunable(new PruneGen.Zoo.ResNet20()), new ComplexityAwareTraining(options), loader);
         TrainingOutcome outcome = trainer.Run();
         using (outcome.Network)
             foreach (EpochMetrics m in outcome.Metrics)

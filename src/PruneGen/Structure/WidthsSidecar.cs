@@ -21,6 +21,21 @@ public sealed class WidthsSidecar
     public IReadOnlyDictionary<string, int> Widths { get; }
     public IReadOnlyDictionary<string, bool> Blocks { get; }
 
+    /// <summary>
+    /// The sidecar of any generated network, built from its structure: the same names and values as the
+    /// generated <c>CurrentWidths.ToSidecar()</c>, for code that only knows <see cref="IPrunableNetwork"/>.
+    /// </summary>
+    public static WidthsSidecar Of(IPrunableNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        NetworkStructure s = network.Structure;
+        int[] widths = network.GroupWidths;
+        bool[] blocks = network.BlocksKept;
+        return new WidthsSidecar(s.Name,
+            s.PrunableGroups.ToDictionary(g => g.Name, g => widths[g.Index]),
+            s.RemovableBlocks.ToDictionary(b => b.WidthsName, b => blocks[b.Index]));
+    }
+
     /// <summary>"run/model.safetensors" -> "run/model.widths.json".</summary>
     public static string PathFor(string checkpointPath) => Path.ChangeExtension(checkpointPath, ".widths.json");
 

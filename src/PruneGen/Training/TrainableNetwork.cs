@@ -36,6 +36,15 @@ public sealed class TrainableNetwork : IDisposable
         where TNetwork : nn.Module<Tensor, Tensor>, IPrunableNetwork =>
         new(network.Structure.Name, network, widths, network.Macs(), network.Params());
 
+    /// <summary>Wraps a generated network known only as <see cref="IPrunableNetwork"/> (e.g. the result of <c>Slim</c>).</summary>
+    public static TrainableNetwork FromPrunable(IPrunableNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (network is not nn.Module<Tensor, Tensor> module)
+            throw new ArgumentException($"{network.GetType().Name} is not an nn.Module<Tensor, Tensor>", nameof(network));
+        return new(network.Structure.Name, module, WidthsSidecar.Of(network), network.Macs(), network.Params());
+    }
+
     public string Name { get; }
     public nn.Module<Tensor, Tensor> Module { get; }
     public WidthsSidecar Widths { get; }

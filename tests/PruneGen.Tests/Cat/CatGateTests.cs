@@ -1,3 +1,4 @@
+using PruneGen.Training;
 using PruneGen.Gates;
 using PruneGen.Methods.Cat;
 using PruneGen.Structure;
@@ -158,20 +159,22 @@ public class CatGateTests(Xunit.Abstractions.ITestOutputHelper output)
         loss.backward();
         optimizer.step();
         PruneMasks masks = RandomMasks(network, new Random(3), keepUnit: 0.6, keepBlock: 0.7);
-        Dictionary<string, Tensor> momentum = CatPruning.SlimMomentum(network, masks, optimizer);
+        using SlimmedOptimizerState state = SlimmedOptimizerState.Capture(optimizer, network, masks);
         using var slim = network.Slim(masks);
+        using var slimOptimizer = optim.SGD(CatPruning.Weights(slim).Select(w => w.Parameter), 0.1, momentum: 0.9);
+        state.ApplyTo(slimOptimizer, slim);
         var old = CatPruning.Weights(network).ToDictionary(w => w.Name, w => w.Parameter);
         foreach ((string name, nn.Parameter p) in CatPruning.Weights(slim))
         {
-            Assert.True(momentum.ContainsKey(name), $"no momentum for '{name}'");
-            Assert.Equal(p.shape, momentum[name].shape);
+            IReadOnlyDictionary<string, Tensor> carried = slimOptimizer.GetState(p);
+            Assert.True(carried.ContainsKey("momentum_buffer"), $"no momentum for '{name}'");
+            Assert.Equal(p.shape, carried["momentum_buffer"].shape);
             // The classifier's bias is never pruned: its momentum is carried over unchanged.
             if (p.shape.SequenceEqual(old[name].shape))
-                Assert.Equal(optimizer.GetState(old[name])["momentum_buffer"].data<float>(), momentum[name].data<float>());
+                Assert.Equal(optimizer.GetState(old[name])["momentum_buffer"].data<float>(), carried["momentum_buffer"].data<float>());
         }
         // The network's own weights are untouched by the momentum shuffle.
         Tensor again = network.forward(zeros([1, 1, 8, 8]));
         Assert.All(again.data<float>(), v => Assert.True(float.IsFinite(v)));
-        foreach (Tensor t in momentum.Values) t.Dispose();
     }
 }

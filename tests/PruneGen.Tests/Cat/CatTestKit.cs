@@ -27,7 +27,7 @@ public partial class CatTinyResNet
 internal static class CatTestKit
 {
     public static TrainableNetwork Factory(Structure.WidthsSidecar? widths) =>
-        CatPruning.Wrap(widths is null ? new CatTinyResNet() : new CatTinyResNet(CatTinyResNet.Widths.FromSidecar(widths)));
+        TrainableNetwork.FromPrunable(widths is null ? new CatTinyResNet() : new CatTinyResNet(CatTinyResNet.Widths.FromSidecar(widths)));
 
     public static DataLoader Train(int count = 256, int batch = 32) =>
         new(SyntheticImages.Create(seed: 3, count: count, classes: 4, channels: 1, size: 8), new DataLoaderOptions { BatchSize = batch, Seed = 7 });

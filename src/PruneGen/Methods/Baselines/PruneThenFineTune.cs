@@ -109,8 +109,7 @@ public sealed class PruneThenFineTune : TrainingMethod
         try
         {
             using SlimmedOptimizerState state = SlimmedOptimizerState.Capture(context.Optimizer, network, selection.Masks);
-            var trainable = new TrainableNetwork(structure.Name, module, SidecarOf(slim), slim.Macs(), slim.Params());
-            context.ReplaceNetwork(trainable); // disposes the dense network and rebuilds the optimizer
+            context.ReplaceNetwork(TrainableNetwork.FromPrunable(slim)); // disposes the dense network and rebuilds the optimizer
             carried = state.ApplyTo(context.Optimizer, module);
         }
         catch
@@ -156,20 +155,6 @@ public sealed class PruneThenFineTune : TrainingMethod
             : throw new InvalidOperationException("Taylor pruning found no accumulated gradients (was the run resumed exactly at the pruning epoch's end?)"),
         _ => throw new InvalidOperationException($"unknown criterion {Options.Criterion}"),
     };
-
-    /// <summary>The widths sidecar of any generated network, built from its structure (same names and order as the generated <c>ToSidecar</c>).</summary>
-    public static WidthsSidecar SidecarOf(IPrunableNetwork network)
-    {
-        ArgumentNullException.ThrowIfNull(network);
-        NetworkStructure s = network.Structure;
-        int[] widths = network.GroupWidths;
-        bool[] blocks = network.BlocksKept;
-        var w = new Dictionary<string, int>();
-        foreach (GroupInfo g in s.PrunableGroups) w[g.Name] = widths[g.Index];
-        var b = new Dictionary<string, bool>();
-        foreach (BlockInfo block in s.RemovableBlocks) b[block.WidthsName] = blocks[block.Index];
-        return new WidthsSidecar(s.Name, w, b);
-    }
 
     public override JsonObject? SaveState()
     {

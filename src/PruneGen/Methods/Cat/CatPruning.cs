@@ -133,73 +133,9 @@ public static class CatPruning
                 if (names.Contains(gate.Name)) gate.Theta.fill_(1.0);
     }
 
-    /// <summary>
-    /// Slims the momentum buffers exactly as the weights: the buffers are loaded into the network's
-    /// weights, the network slimmed with the same masks, and the weights restored. Returns the kept
-    /// part of every buffer by parameter name (the caller owns the tensors); parameters without
-    /// optimizer state are left out.
-    /// </summary>
-    public static Dictionary<string, Tensor> SlimMomentum(IPrunableNetwork network, PruneMasks masks, optim.Optimizer optimizer, string stateKey = "momentum_buffer")
-    {
-        var module = (nn.Module<Tensor, Tensor>)network;
-        var saved = new List<(nn.Parameter Parameter, Tensor Value)>();
-        var result = new Dictionary<string, Tensor>();
-        try
-        {
-            using (no_grad())
-            {
-                foreach ((string name, nn.Parameter p) in Weights(module))
-                {
-                    IReadOnlyDictionary<string, Tensor> state = optimizer.GetState(p);
-                    try
-                    {
-                        if (!state.TryGetValue(stateKey, out Tensor? buffer)) continue;
-                        saved.Add((p, p.detach().clone().DetachFromDisposeScope()));
-                        p.copy_(buffer);
-                    }
-                    finally
-                    {
-                        foreach (Tensor t in state.Values) t.Dispose();
-                    }
-                }
-            }
-            if (saved.Count == 0) return result;
-            var names = Weights(module).Where(w => saved.Any(s => ReferenceEquals(s.Parameter, w.Parameter))).Select(w => w.Name).ToHashSet();
-            using var shadow = (nn.Module<Tensor, Tensor>)network.Slim(masks);
-            using (no_grad())
-                foreach ((string name, nn.Parameter p) in Weights(shadow))
-                    if (names.Contains(name)) result[name] = p.detach().clone().DetachFromDisposeScope();
-            return result;
-        }
-        finally
-        {
-            using (no_grad())
-                foreach ((nn.Parameter p, Tensor value) in saved)
-                {
-                    p.copy_(value);
-                    value.Dispose();
-                }
-        }
-    }
-
     /// <summary>The trainable weights of a generated network: every parameter but the gate probabilities.</summary>
     public static IEnumerable<(string Name, nn.Parameter Parameter)> Weights(nn.Module module) =>
         module.named_parameters().Where(p => !p.name.StartsWith("gates.", StringComparison.Ordinal));
-
-    /// <summary>The widths sidecar of any generated network, built from its structure (member names as in its Widths record).</summary>
-    public static WidthsSidecar Sidecar(IPrunableNetwork network)
-    {
-        NetworkStructure s = network.Structure;
-        int[] widths = network.GroupWidths;
-        bool[] blocks = network.BlocksKept;
-        return new WidthsSidecar(s.Name,
-            s.PrunableGroups.ToDictionary(g => g.Name, g => widths[g.Index]),
-            s.RemovableBlocks.ToDictionary(b => b.WidthsName, b => blocks[b.Index]));
-    }
-
-    /// <summary>Wraps a generated network for the trainer.</summary>
-    public static TrainableNetwork Wrap(IPrunableNetwork network) =>
-        new(network.Structure.Name, (nn.Module<Tensor, Tensor>)network, Sidecar(network), network.Macs(), network.Params());
 
     internal static float[] ThetaValues(Gate gate)
     {

@@ -99,19 +99,11 @@ public sealed class ComplexityAwareTraining : TrainingMethod
         }
         if (decision.Slims)
         {
-            Dictionary<string, Tensor> momentum = CatPruning.SlimMomentum(network, decision.Masks, context.Optimizer);
-            try
-            {
-                IPrunableNetwork slim = CatPruning.Slim(network, decision);
-                context.ReplaceNetwork(CatPruning.Wrap(slim));
-                foreach ((string name, nn.Parameter p) in CatPruning.Weights(context.Network.Module))
-                    if (momentum.TryGetValue(name, out Tensor? buffer))
-                        context.Optimizer.SetState(p, new Dictionary<string, Tensor> { ["momentum_buffer"] = buffer });
-            }
-            finally
-            {
-                foreach (Tensor t in momentum.Values) t.Dispose();
-            }
+            // Momentum of kept weights carries over, sliced exactly as the weights are.
+            using SlimmedOptimizerState state = SlimmedOptimizerState.Capture(context.Optimizer, network, decision.Masks);
+            IPrunableNetwork slim = CatPruning.Slim(network, decision);
+            context.ReplaceNetwork(TrainableNetwork.FromPrunable(slim));
+            state.ApplyTo(context.Optimizer, context.Network.Module);
             network = Prunable(context);
         }
         else

@@ -2,7 +2,7 @@ using PruneGen.Structure;
 using PruneGen.Torch;
 using static PruneGen.Torch.torch;
 
-namespace PruneGen.Methods.Baselines;
+namespace PruneGen.Training;
 
 /// <summary>
 /// Carries an optimizer's per-parameter state (SGD momentum, Adam moments) across physical slimming:
@@ -36,8 +36,11 @@ public sealed class SlimmedOptimizerState : IDisposable
         var result = new Dictionary<string, Dictionary<string, Tensor>>();
         try
         {
+            // Only what the optimizer manages has state (a method may optimize some parameters apart, e.g. gate θ).
+            var managed = optimizer.parameters().ToHashSet<nn.Parameter>(ReferenceEqualityComparer.Instance);
             foreach ((string name, nn.Parameter p) in parameters)
             {
+                if (!managed.Contains(p)) continue;
                 IReadOnlyDictionary<string, Tensor> state = optimizer.GetState(p);
                 if (state.Count > 0) wide[name] = state;
             }
@@ -93,9 +96,10 @@ public sealed class SlimmedOptimizerState : IDisposable
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(module);
         int applied = 0;
+        var managed = optimizer.parameters().ToHashSet<nn.Parameter>(ReferenceEqualityComparer.Instance);
         foreach ((string name, nn.Parameter p) in module.named_parameters())
         {
-            if (!_state.TryGetValue(name, out Dictionary<string, Tensor>? state)) continue;
+            if (!managed.Contains(p) || !_state.TryGetValue(name, out Dictionary<string, Tensor>? state)) continue;
             optimizer.SetState(p, state);
             applied++;
         }
