@@ -1,3 +1,4 @@
+using PruneGen.Methods.Importance;
 using PruneGen.Methods.Baselines;
 using PruneGen.Structure;
 using PruneGen.Tests.Networks;
@@ -124,7 +125,7 @@ public class ChannelScoresTests
         RandomizeBatchNorm(network);
         NetworkStructure s = ResNet20.Structure;
         var parameters = Parameters(network);
-        var taylor = new TaylorAccumulator(network);
+        var taylor = new TaylorImportance(network);
         var expected = s.PrunableGroups.ToDictionary(g => g.Index, g => new double[g.Size]);
         for (int step = 0; step < 2; step++)
         {
@@ -147,8 +148,8 @@ public class ChannelScoresTests
                 for (int c = 0; c < group.Size; c++) expected[group.Index][c] += Math.Abs(signed[c]);
             }
         }
-        Assert.Equal(2, taylor.Steps);
-        double[]?[] scores = taylor.Scores();
+        Assert.Equal(2, taylor.Iterations);
+        double[]?[] scores = taylor.Sums();
         foreach (GroupInfo group in s.PrunableGroups)
             for (int c = 0; c < group.Size; c++)
                 Assert.Equal(expected[group.Index][c], scores[group.Index]![c], 1e-6 + 1e-4 * Math.Abs(expected[group.Index][c]));

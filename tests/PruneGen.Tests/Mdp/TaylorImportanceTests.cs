@@ -1,3 +1,4 @@
+using PruneGen.Methods.Importance;
 using PruneGen.Methods.Mdp;
 using PruneGen.Structure;
 using PruneGen.Torch;

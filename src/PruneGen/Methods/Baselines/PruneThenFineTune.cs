@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using PruneGen.Data;
+using PruneGen.Methods.Importance;
 using PruneGen.Structure;
 using PruneGen.Training;
 using static PruneGen.Torch.torch;
@@ -25,7 +26,7 @@ public sealed class PruneThenFineTune : TrainingMethod
     /// <summary>Name of the run-summary fact describing the pruning step.</summary>
     public const string PruningFact = "pruning";
 
-    private TaylorAccumulator? _taylor;
+    private TaylorImportance? _taylor;
     private (int Steps, double[]?[] Sums)? _restoredTaylor;
     private bool _pruned;
 
@@ -57,7 +58,7 @@ public sealed class PruneThenFineTune : TrainingMethod
             throw new ArgumentOutOfRangeException("prune_epoch", Options.PruneEpoch, $"prune_epoch {Options.PruneEpoch} is after the last of the run's {context.Settings.Epochs} epochs");
         if (Options.Criterion == BaselineCriterion.Taylor && !_pruned)
         {
-            _taylor = new TaylorAccumulator(context.Network.Prunable);
+            _taylor = new TaylorImportance(context.Network.Prunable);
             if (_restoredTaylor is { } saved) _taylor.Restore(saved.Steps, saved.Sums);
         }
         _restoredTaylor = null;
@@ -150,8 +151,8 @@ public sealed class PruneThenFineTune : TrainingMethod
         BaselineCriterion.L1 => ChannelSelector.Select(network, ChannelScores.L1(network), Options.TargetMacs),
         BaselineCriterion.BnScale => ChannelSelector.Select(network, ChannelScores.BatchNormScale(network), Options.TargetMacs),
         BaselineCriterion.Random => ChannelSelector.Select(network, ChannelScores.Random(network, Options.Seed), Options.TargetMacs),
-        BaselineCriterion.Taylor => _taylor is { Steps: > 0 } taylor
-            ? ChannelSelector.Select(network, taylor.Scores(), Options.TargetMacs)
+        BaselineCriterion.Taylor => _taylor is { Iterations: > 0 } taylor
+            ? ChannelSelector.Select(network, taylor.Sums(), Options.TargetMacs)
             : throw new InvalidOperationException("Taylor pruning found no accumulated gradients (was the run resumed exactly at the pruning epoch's end?)"),
         _ => throw new InvalidOperationException($"unknown criterion {Options.Criterion}"),
     };
@@ -161,9 +162,9 @@ public sealed class PruneThenFineTune : TrainingMethod
         var state = new JsonObject { ["pruned"] = _pruned };
         if (_taylor is { } taylor)
         {
-            state["taylor_steps"] = taylor.Steps;
+            state["taylor_steps"] = taylor.Iterations;
             var sums = new JsonArray();
-            foreach (double[]? group in taylor.Scores()) sums.Add(group is null ? null : new JsonArray(group.Select(v => (JsonNode?)v).ToArray()));
+            foreach (double[]? group in taylor.Sums()) sums.Add(group is null ? null : new JsonArray(group.Select(v => (JsonNode?)v).ToArray()));
             state["taylor_sums"] = sums;
         }
         return state;

@@ -98,3 +98,18 @@ public sealed class ImportanceScores
         return masks;
     }
 }
+
+/// <summary>MDP's view of a Taylor window: chunk importance from the mean over the window.</summary>
+public static class TaylorImportanceExtensions
+{
+    public static ImportanceScores Scores(this PruneGen.Methods.Importance.TaylorImportance importance)
+    {
+        ArgumentNullException.ThrowIfNull(importance);
+        NetworkStructure structure = importance.Structure;
+        double[]?[] means = importance.Means();
+        var groups = new GroupImportance?[structure.Groups.Count];
+        foreach (GroupInfo group in structure.Groups)
+            if (means[group.Index] is { } channels) groups[group.Index] = new GroupImportance(group, channels);
+        return new ImportanceScores(structure, groups);
+    }
+}

@@ -2,14 +2,14 @@ using PruneGen.Structure;
 using PruneGen.Torch;
 using static PruneGen.Torch.torch;
 
-namespace PruneGen.Methods.Mdp;
+namespace PruneGen.Methods.Importance;
 
 /// <summary>
 /// First-order Taylor importance of every prunable unit group, from the BatchNorm affine parameters
 /// of the layers that write the group, accumulated over a window of training iterations:
 /// per iteration, <c>I_c = |Σ_layers (γ_c ∂L/∂γ_c + β_c ∂L/∂β_c)|</c> (the signed terms of a coupled
-/// group's BNs are summed before the absolute value), and the group's importance is the mean of I_c
-/// over the window.
+/// group's BNs are summed before the absolute value), accumulated over the window. MDP ranks chunks by
+/// the window's mean, the Taylor baseline channels by its sum; resumed runs restore the sums.
 /// </summary>
 /// <remarks>
 /// Project's choice where the paper is open: the absolute value is taken per iteration and then
@@ -57,6 +57,9 @@ public sealed class TaylorImportance
         }
     }
 
+    /// <summary>The structure of the network the scores belong to.</summary>
+    public NetworkStructure Structure => _structure;
+
     /// <summary>Iterations accumulated so far.</summary>
     public int Iterations { get; private set; }
 
@@ -73,7 +76,7 @@ public sealed class TaylorImportance
                 Tensor term = producer.Term();
                 sum = sum is null ? term : sum.add_(term);
             }
-            float[] values = sum!.abs().to(ScalarType.Float32).cpu().data<float>();
+            double[] values = sum!.abs().cpu().data<double>();
             if (values.Length != entry.Sums.Length)
                 throw new InvalidOperationException($"group '{entry.Group.Name}' has {values.Length} channels in the module but width {entry.Sums.Length} in the network's widths");
             for (int c = 0; c < values.Length; c++) entry.Sums[c] += values[c];
@@ -81,14 +84,35 @@ public sealed class TaylorImportance
         Iterations++;
     }
 
-    /// <summary>The mean scores over the accumulated window; groups left without writers (all in removed blocks) have none.</summary>
-    public ImportanceScores Scores()
+    /// <summary>The window's sums per channel (copies), indexed by group; null for groups with nothing to score.</summary>
+    public double[]?[] Sums()
+    {
+        var sums = new double[]?[_structure.Groups.Count];
+        foreach (GroupProducers entry in _groups) sums[entry.Group.Index] = (double[])entry.Sums.Clone();
+        return sums;
+    }
+
+    /// <summary>The window's mean per channel, indexed by group; null for groups with nothing to score.</summary>
+    public double[]?[] Means()
     {
         if (Iterations == 0) throw new InvalidOperationException("no iteration was accumulated; call Accumulate() after backward()");
-        var groups = new GroupImportance?[_structure.Groups.Count];
+        return Sums().Select(g => g?.Select(v => v / Iterations).ToArray()).ToArray();
+    }
+
+    /// <summary>Replaces the window (a resumed run) with what <see cref="Sums"/> and <see cref="Iterations"/> returned.</summary>
+    public void Restore(int iterations, IReadOnlyList<double[]?> sums)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(iterations);
+        ArgumentNullException.ThrowIfNull(sums);
+        if (sums.Count != _structure.Groups.Count)
+            throw new ArgumentException($"Taylor state has {sums.Count} groups but {_structure.Name} has {_structure.Groups.Count}", nameof(sums));
         foreach (GroupProducers entry in _groups)
-            groups[entry.Group.Index] = new GroupImportance(entry.Group, entry.Sums.Select(s => s / Iterations).ToArray());
-        return new ImportanceScores(_structure, groups);
+        {
+            if (sums[entry.Group.Index] is not { } values || values.Length != entry.Sums.Length)
+                throw new ArgumentException($"Taylor state for group '{entry.Group.Name}' does not match the network's width {entry.Sums.Length}", nameof(sums));
+            values.CopyTo(entry.Sums, 0);
+        }
+        Iterations = iterations;
     }
 
     /// <summary>Starts a new window.</summary>
@@ -107,9 +131,10 @@ public sealed class TaylorImportance
         {
             Tensor weightGrad = Weight.grad ?? throw MissingGradient(Weight);
             Tensor biasGrad = Bias.grad ?? throw MissingGradient(Bias);
-            Tensor weightTerm = Weight.mul(weightGrad);
-            if (!IsBatchNorm) weightTerm = weightTerm.sum(1);
-            return weightTerm.add_(Bias.mul(biasGrad));
+            // In float64: the terms of many steps are summed, and resumed runs must add up the same way.
+            Tensor weightTerm = Weight.detach().to(ScalarType.Float64).mul(weightGrad.to(ScalarType.Float64));
+            if (!IsBatchNorm) weightTerm = weightTerm.flatten(1).sum(1);
+            return weightTerm.add_(Bias.detach().to(ScalarType.Float64).mul(biasGrad.to(ScalarType.Float64)));
         }
 
         private InvalidOperationException MissingGradient(nn.Parameter parameter) =>
