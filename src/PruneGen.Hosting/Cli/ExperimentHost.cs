@@ -319,7 +319,7 @@ public static class ExperimentHost
             using TrainableNetwork instance = network.Create();
             NetworkStructure structure = instance.Prunable?.Structure
                 ?? throw new ArgumentException($"network '{name}' is not a generated network: it has no structure to profile");
-            path ??= Path.Combine("latency", string.Create(CultureInfo.InvariantCulture, $"{name}-b{options.Batch}-t{options.Threads}.json"));
+            path ??= LatencyTableFile.DefaultPath(network.Name, options.Batch, options.Threads);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             LatencyTable table = LatencyProfiler.LoadOrProfile(path, structure, options, output.WriteLine);

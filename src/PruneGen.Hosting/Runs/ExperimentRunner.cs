@@ -183,9 +183,21 @@ public sealed class ExperimentRunner
             Widths = network.Widths.Widths,
             DenseWidths = denseWidths.Widths,
             RemovedBlocks = network.RemovedBlocks,
+            PredictedLatencyMs = facts[Trainer.Facts.PredictedLatencyMs]?.GetValue<double>(),
+            Facts = MethodFacts(facts),
         };
         run.WriteSummary(summary);
         return summary;
+    }
+
+    /// <summary>The run facts not already lifted to a summary field; null when there are none.</summary>
+    private static JsonObject? MethodFacts(JsonObject facts)
+    {
+        string[] lifted = [Trainer.Facts.DenseMacs, Trainer.Facts.DenseParams, Trainer.Facts.DenseWidths, Trainer.Facts.DenseTestAccuracy, Trainer.Facts.PredictedLatencyMs];
+        var rest = new JsonObject();
+        foreach ((string name, JsonNode? value) in facts)
+            if (!lifted.Contains(name)) rest[name] = value?.DeepClone();
+        return rest.Count > 0 ? rest : null;
     }
 
     /// <summary>Forwards to the progress display and keeps the metrics files current.</summary>

@@ -38,12 +38,15 @@ public sealed class RunDirectory
     public string Name => System.IO.Path.GetFileName(Path);
     public string ConfigPath => File(ConfigFile);
     public string CheckpointsPath => File(CheckpointsFolder);
-    public string ModelPath => System.IO.Path.Combine(Path, ModelFolder, "model.safetensors");
+    public string ModelPath => ModelPathOf(Path);
     public string WidthsPath => Structure.WidthsSidecar.PathFor(ModelPath);
     public string SummaryPath => File(SummaryFile);
     public string ReportPath => File(ReportFile);
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>Where the run folder <paramref name="runFolder"/> keeps its final model (written when the run completes; the widths sidecar lies next to it).</summary>
+    public static string ModelPathOf(string runFolder) => System.IO.Path.Combine(System.IO.Path.GetFullPath(runFolder), ModelFolder, "model.safetensors");
 
     /// <summary><c>runs/&lt;experiment&gt;/&lt;yyyyMMdd-HHmmss&gt;</c> under <paramref name="root"/>, with a suffix if that exists.</summary>
     public static string DefaultPath(string root, string experiment, DateTime now)

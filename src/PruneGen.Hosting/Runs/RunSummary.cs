@@ -23,6 +23,9 @@ public sealed record RunSummary
     public required long DenseParams { get; init; }
     public required long Params { get; init; }
     public required double LatencyMs { get; init; }
+
+    /// <summary>The final structure's latency by the method's lookup table (latency-targeted methods), beside the measured <see cref="LatencyMs"/>.</summary>
+    public double? PredictedLatencyMs { get; init; }
     public double? DenseLatencyMs { get; init; }
     public required int LatencyBatch { get; init; }
     public required int LatencyRepeats { get; init; }
@@ -32,6 +35,9 @@ public sealed record RunSummary
     public required IReadOnlyDictionary<string, int> Widths { get; init; }
     public required IReadOnlyDictionary<string, int> DenseWidths { get; init; }
     public required IReadOnlyList<string> RemovedBlocks { get; init; }
+
+    /// <summary>The method's other run facts (e.g. <c>pruning</c>: what was removed and how it was chosen), as recorded.</summary>
+    public JsonObject? Facts { get; init; }
 
     public JsonObject ToJson() => new()
     {
@@ -49,6 +55,7 @@ public sealed record RunSummary
         ["dense_params"] = DenseParams,
         ["params"] = Params,
         ["latency_ms"] = LatencyMs,
+        ["predicted_latency_ms"] = PredictedLatencyMs,
         ["dense_latency_ms"] = DenseLatencyMs,
         ["latency_batch"] = LatencyBatch,
         ["latency_repeats"] = LatencyRepeats,
@@ -58,6 +65,7 @@ public sealed record RunSummary
         ["widths"] = ToObject(Widths),
         ["dense_widths"] = ToObject(DenseWidths),
         ["removed_blocks"] = new JsonArray(RemovedBlocks.Select(b => (JsonNode)b).ToArray()),
+        ["facts"] = Facts?.DeepClone(),
     };
 
     public static RunSummary FromJson(JsonObject json) => new()
@@ -76,6 +84,7 @@ public sealed record RunSummary
         DenseParams = json["dense_params"]?.GetValue<long>() ?? -1,
         Params = json["params"]?.GetValue<long>() ?? -1,
         LatencyMs = json["latency_ms"]?.GetValue<double>() ?? double.NaN,
+        PredictedLatencyMs = json["predicted_latency_ms"]?.GetValue<double>(),
         DenseLatencyMs = json["dense_latency_ms"]?.GetValue<double>(),
         LatencyBatch = json["latency_batch"]?.GetValue<int>() ?? 0,
         LatencyRepeats = json["latency_repeats"]?.GetValue<int>() ?? 0,
@@ -85,6 +94,7 @@ public sealed record RunSummary
         Widths = FromObject(json["widths"]),
         DenseWidths = FromObject(json["dense_widths"]),
         RemovedBlocks = (json["removed_blocks"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToArray() ?? [],
+        Facts = json["facts"] is JsonObject facts ? (JsonObject)facts.DeepClone() : null,
     };
 
     private static string Str(JsonObject json, string name) => json[name]?.GetValue<string>() ?? throw new FormatException($"summary lacks \"{name}\"");
