@@ -25,7 +25,7 @@ public abstract class LatencyExperiment : OneShotOptions
     [Option("Taylor importance window: the last N training steps of the pruning epoch (0 = the whole epoch)", Default = 0, Min = 0, Max = 10_000_000)]
     public int ImportanceSteps { get; set; }
 
-    [Option("latency lookup table file ('' = latency/<network>-b<latency_batch>-t<threads>.json); reused when its key matches, else profiled and written", Default = "")]
+    [Option("latency lookup table file ('' = latency/<network>-b<latency_batch>-t<latency_threads>.json); reused when its key matches, else profiled and written", Default = "")]
     public string LatencyTable { get; set; } = "";
 
     protected abstract LatencyPlanner Planner { get; }
@@ -39,11 +39,11 @@ public abstract class LatencyExperiment : OneShotOptions
         LatencyReduction = LatencyReduction,
         ImportanceSteps = ImportanceSteps,
         LatencyTablePath = LatencyTable.Length > 0 ? LatencyTable : null,
-        // The table is measured as the run trains and measures: same threads, batch and layout.
+        // The table is measured as the run measures its final latency: same threads, batch and layout.
         Profiler = new LatencyProfilerOptions
         {
             Batch = LatencyBatch,
-            Threads = EffectiveThreads,
+            Threads = EffectiveLatencyThreads,
             MemoryFormat = ChannelsLast ? MemoryFormat.ChannelsLast : MemoryFormat.Contiguous,
         },
     };

@@ -136,7 +136,8 @@ public sealed class ExperimentRunner
         Directory.CreateDirectory(Path.GetDirectoryName(run.ModelPath)!);
         Checkpoint.Save(network.Module, run.ModelPath, network.Widths);
 
-        _output.WriteLine($"measuring latency (batch {options.LatencyBatch}, {options.EffectiveThreads} threads, median of {options.LatencyRepeats})...");
+        _output.WriteLine($"measuring latency (batch {options.LatencyBatch}, {options.EffectiveLatencyThreads} threads, median of {options.LatencyRepeats})...");
+        set_num_threads(options.EffectiveLatencyThreads);
         double Latency(TrainableNetwork n) =>
             LatencyMeter.MeasureMilliseconds(n.Module, options.LatencyBatch, data.Channels, data.Height, data.Width, options.LatencyRepeats,
                 memoryFormat: options.ChannelsLast ? MemoryFormat.ChannelsLast : MemoryFormat.Contiguous);
@@ -177,7 +178,7 @@ public sealed class ExperimentRunner
             DenseLatencyMs = denseLatency,
             LatencyBatch = options.LatencyBatch,
             LatencyRepeats = options.LatencyRepeats,
-            Threads = options.EffectiveThreads,
+            Threads = options.EffectiveLatencyThreads,
             Libtorch = __version__,
             WallSeconds = outcome.ElapsedSeconds,
             Widths = network.Widths.Widths,
