@@ -110,7 +110,7 @@ public static class ExperimentHost
                 foreach (ConfigDiagnostic d in e.Diagnostics) error.WriteLine(d.ToString());
                 return ExitCodes.Usage;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException or ArgumentException or NotSupportedException)
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or FormatException or InvalidOperationException or ArgumentException or NotSupportedException)
             {
                 error.WriteLine("error: " + e.Message);
                 if (Environment.GetEnvironmentVariable("PRUNEGEN_DEBUG") is not null) error.WriteLine(e);

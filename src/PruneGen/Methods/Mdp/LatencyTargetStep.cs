@@ -157,26 +157,17 @@ public sealed class LatencyTargetStep : PruningStep
         ImportanceScores scores = importance.Scores();
         double r = Options.LatencyReduction;
 
-        PruningPlan plan = Options.Planner switch
+        PruningPlan plan;
+        try
         {
-            LatencyPlanner.Mdp or LatencyPlanner.MdpChannels => MdpPruner.Solve(structure, widths, blocks, scores, table, WithSolver(new MdpOptions
-            {
-                LatencyReduction = r,
-                RemoveBlocks = Options.Planner == LatencyPlanner.Mdp,
-                Log = log,
-            })),
-            LatencyPlanner.Halp => HalpPruner.Prune(structure, widths, blocks, scores, table, new HalpOptions
-            {
-                LatencyReduction = r,
-                Steps = Options.HalpSteps,
-                Solver = Options.Solver ?? new CbcSolver(),
-                Log = log,
-            }),
-            LatencyPlanner.Uniform => UniformWidth.ForReduction(structure, widths, blocks, table, r, scores),
-            _ => throw new InvalidOperationException($"unknown planner {Options.Planner}"),
-        };
-        Plan = plan;
-        foreach (string warning in plan.Warnings) log("warning: " + warning);
+            plan = Choose(structure, widths, blocks, scores, table, r, log);
+        }
+        catch (Exception e) when (e is InfeasibleLatencyBudgetException or MilpSolverException)
+        {
+            // A run stopped by its own settings: one clear line, not a crash (the run can be resumed with other options).
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{Name} at latency_reduction {r:G4}: {e.Message}"), e);
+        }
+        Plan = plan; // the planners log their own warnings
 
         var fact = new JsonObject
         {
@@ -228,6 +219,26 @@ public sealed class LatencyTargetStep : PruningStep
         metrics["prune_" + Trainer.Facts.PredictedLatencyMs] = predicted;
         runFacts[Trainer.Facts.PredictedLatencyMs] = predicted;
     }
+
+    private PruningPlan Choose(NetworkStructure structure, int[] widths, bool[] blocks, ImportanceScores scores, ILatencyTable table, double r, Action<string> log) =>
+        Options.Planner switch
+        {
+            LatencyPlanner.Mdp or LatencyPlanner.MdpChannels => MdpPruner.Solve(structure, widths, blocks, scores, table, WithSolver(new MdpOptions
+            {
+                LatencyReduction = r,
+                RemoveBlocks = Options.Planner == LatencyPlanner.Mdp,
+                Log = log,
+            })),
+            LatencyPlanner.Halp => HalpPruner.Prune(structure, widths, blocks, scores, table, new HalpOptions
+            {
+                LatencyReduction = r,
+                Steps = Options.HalpSteps,
+                Solver = Options.Solver ?? new CbcSolver(),
+                Log = log,
+            }),
+            LatencyPlanner.Uniform => UniformWidth.ForReduction(structure, widths, blocks, table, r, scores),
+            _ => throw new InvalidOperationException($"unknown planner {Options.Planner}"),
+        };
 
     private MdpOptions WithSolver(MdpOptions options) => Options.Solver is { } solver ? options with { Solver = solver } : options;
 }
