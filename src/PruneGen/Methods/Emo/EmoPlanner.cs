@@ -1,0 +1,307 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using PruneGen.Search.Indicators;
+using PruneGen.Structure;
+using static PruneGen.Torch.torch;
+
+namespace PruneGen.Methods.Emo;
+
+/// <summary>What a search chose: one mask per sub-network, the detectors (divide and conquer only) and the facts for the run summary.</summary>
+public sealed class EmoPlan : IDisposable
+{
+    internal EmoPlan(bool[][] partMasks, IReadOnlyList<FeatureDetector> detectors, JsonObject facts)
+    {
+        PartMasks = partMasks;
+        Detectors = detectors;
+        Facts = facts;
+    }
+
+    /// <summary>The chosen mask of every sub-network (bits as in <see cref="SubNetworkSplit"/>).</summary>
+    public IReadOnlyList<bool[]> PartMasks { get; }
+
+    /// <summary>D_1..D_K (empty for the whole-network search).</summary>
+    public IReadOnlyList<FeatureDetector> Detectors { get; }
+
+    public JsonObject Facts { get; }
+
+    public void Dispose()
+    {
+        foreach (FeatureDetector d in Detectors) d.Dispose();
+    }
+}
+
+/// <summary>
+/// The search half of EMO on a trained, unpruned network and its cached calibration features:
+/// divide and conquer (a detector per cut, one NSGA-II per sub-network in parallel, GPIR at R*) or
+/// the whole-network baseline (one NSGA-II over the concatenated mask at the same number of
+/// evaluations, scored by the real classifier, the front member closest to R* that meets it).
+/// <para>
+/// Both record a hypervolume-versus-evaluations curve in the same objective space: (whole-network
+/// calibration error, whole-network MACs kept as a fraction), reference point (1, 1), computed on
+/// the best front found so far. For the whole-network search that is its archive of evaluated masks.
+/// For divide and conquer it is the set of networks GPIR assembles from the sub-network fronts found
+/// so far at <see cref="EmoOptions.HypervolumePoints"/> values of R* (evenly spaced up to the largest
+/// reachable gain, plus the dense network), each evaluated with the real classifier; these
+/// evaluations serve the comparison only and are not counted as search evaluations.
+/// </para>
+/// </summary>
+public static class EmoPlanner
+{
+    /// <summary>Reference point of every hypervolume: error 1, all MACs kept.</summary>
+    public static readonly double[] HypervolumeReference = [1.0, 1.0];
+
+    public static EmoPlan Plan(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, EmoOptions options, Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        split.RequireFullWidths(network);
+        log ??= _ => { };
+        return options.Search == EmoSearchKind.DivideAndConquer
+            ? DivideAndConquer(network, split, cache, options, log)
+            : WholeNetwork(network, split, cache, options, log);
+    }
+
+    /// <summary>A copy of the network with the same weights, for a problem to own.</summary>
+    public static IPrunableNetwork Copy(IPrunableNetwork network)
+    {
+        IPrunableNetwork copy = network.Slim(network.NewMasks());
+        ((nn.Module)copy).eval();
+        return copy;
+    }
+
+    private static EmoPlan DivideAndConquer(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, EmoOptions options, Action<string> log)
+    {
+        int K = split.Parts.Count;
+        var detectors = new List<FeatureDetector>();
+        var problems = new List<SubNetworkProblem>();
+        try
+        {
+            for (int k = 0; k < K; k++)
+            {
+                FeatureDetector detector = FeatureDetector.Train(cache, k + 1, split.Structure.Classes, options.DetectorSteps);
+                detectors.Add(detector);
+            }
+            for (int k = 0; k < K; k++)
+            {
+                if (split.Parts[k].BitCount == 0)
+                    throw new InvalidOperationException($"sub-network '{split.Parts[k].Name}' of {split.Structure.Name} has no prunable unit inside it; EMO needs every sub-network to have some");
+                problems.Add(new SubNetworkProblem(split, k, Copy(network), cache, detectors[k]));
+            }
+
+            int threads = options.Threads > 0 ? options.Threads : get_num_threads();
+            int parallel = Math.Max(1, Math.Min(K, threads));
+            var searchOptions = new EmoSearchOptions
+            {
+                PopulationSize = options.Population,
+                Generations = options.Generations,
+                Seed = options.Seed,
+                MaxParallelSearches = parallel,
+                ThreadsPerSearch = Math.Max(1, threads / parallel),
+            };
+            log($"EMO: {K} sub-network searches ({string.Join(", ", split.Parts.Select(p => $"{p.Name} {p.BitCount} bits"))}), " +
+                $"population {options.Population}, {options.Generations} generations, {parallel} in parallel on {threads} threads");
+            var clock = Stopwatch.StartNew();
+            IReadOnlyList<SubNetworkSearchResult> results = DivideAndConquerSearch.Run(problems, searchOptions);
+            double seconds = clock.Elapsed.TotalSeconds;
+            long evaluations = results.Sum(r => r.Evaluations);
+            log($"EMO: {evaluations} evaluations in {seconds:0.0} s ({evaluations / Math.Max(seconds, 1e-9):0.0}/s)");
+
+            using var whole = new WholeNetworkProblem(split, Copy(network), cache);
+            var errorCache = new Dictionary<string, double>();
+            double WholeError(bool[][] masks)
+            {
+                string key = string.Join("|", masks.Select(EvaluationArchive.Key));
+                if (!errorCache.TryGetValue(key, out double e)) errorCache[key] = e = whole.Error(masks);
+                return e;
+            }
+
+            // The choice at R*, from the fronts of everything each search evaluated.
+            IReadOnlyList<ArchivedMask>[] fronts = problems.Select(p => p.Archive.Front()).ToArray();
+            GpirFront[] gpirFronts = ToGpirFronts(split, problems, fronts);
+            long required = Gpir.RequiredGain(options.MacsReduction, split.FullMacs);
+            long reachable = Gpir.MaxReachableGain(gpirFronts);
+            bool reached = required <= reachable;
+            if (!reached) log($"EMO: R* = {options.MacsReduction} needs {required:N0} MACs removed but the fronts reach only {reachable:N0}; taking the largest reachable gain");
+            GpirChoice choice = Gpir.Solve(gpirFronts, Math.Min(required, reachable));
+            bool[][] chosen = Enumerable.Range(0, K).Select(k => fronts[k][choice.MemberIndices[k]].Mask).ToArray();
+            double uniform = UniformChoice.TryChoose(gpirFronts, Math.Min(required, reachable), out GpirChoice uniformChoice) ? uniformChoice.TotalImpairment : double.NaN;
+
+            // Hypervolume in the whole-network space against evaluations.
+            var curve = new JsonArray();
+            int generations = options.Generations;
+            var checkpoints = Enumerable.Range(0, generations + 1).Where(g => g % options.HypervolumeEvery == 0 || g == generations).ToArray();
+            (double Error, double Fraction)[] finalFront = [];
+            foreach (int g in checkpoints)
+            {
+                int prefix = 1 + options.Population * (g + 1);
+                var sofar = problems.Select(p => p.Archive.Front(prefix)).ToArray();
+                (double Error, double Fraction)[] points = AssembledFront(split, problems, sofar, options.HypervolumePoints, WholeError);
+                double hv = Hypervolume.Compute2D(points.Select(p => new[] { p.Error, p.Fraction }).ToArray(), HypervolumeReference[0], HypervolumeReference[1]);
+                curve.Add(new JsonArray((long)prefix * K, hv));
+                if (g == generations) finalFront = points;
+            }
+
+            double chosenError = WholeError(chosen);
+            long chosenMacs = split.WholeMacs(chosen);
+            var parts = new JsonArray();
+            for (int k = 0; k < K; k++)
+            {
+                ArchivedMask pick = fronts[k][choice.MemberIndices[k]];
+                parts.Add(new JsonObject
+                {
+                    ["name"] = split.Parts[k].Name,
+                    ["bits"] = split.Parts[k].BitCount,
+                    ["dense_macs"] = problems[k].DenseMacs,
+                    ["dense_error"] = results[k].DenseError,
+                    ["evaluations"] = results[k].Evaluations,
+                    ["front"] = Pairs(fronts[k].Select(c => (c.Error, (double)c.Macs / problems[k].DenseMacs))),
+                    ["chosen"] = new JsonObject
+                    {
+                        ["error"] = pick.Error,
+                        ["impairment"] = gpirFronts[k].Members[choice.MemberIndices[k]].Impairment,
+                        ["gain_macs"] = gpirFronts[k].Members[choice.MemberIndices[k]].GainMacs,
+                        ["kept_units"] = pick.Mask.Count(b => b),
+                        ["removed_blocks"] = new JsonArray(split.Decode(k, pick.Mask).RemovedBlocks.Select(b => (JsonNode)split.Structure.Blocks[b].Name).ToArray()),
+                    },
+                });
+            }
+            var facts = new JsonObject
+            {
+                ["search"] = "divide_and_conquer",
+                ["macs_reduction"] = options.MacsReduction,
+                ["required_gain_macs"] = required,
+                ["reached"] = reached,
+                ["gain_macs"] = choice.TotalGainMacs,
+                ["achieved_reduction"] = (double)(split.FullMacs - chosenMacs) / split.FullMacs,
+                ["calibration_images"] = cache.Count,
+                ["population"] = options.Population,
+                ["generations"] = options.Generations,
+                ["evaluations"] = evaluations,
+                ["search_seconds"] = seconds,
+                ["evaluations_per_second"] = evaluations / Math.Max(seconds, 1e-9),
+                ["threads"] = threads,
+                ["parallel_searches"] = parallel,
+                ["parts"] = parts,
+                ["gpir"] = new JsonObject
+                {
+                    ["total_impairment"] = choice.TotalImpairment,
+                    ["uniform_total_impairment"] = double.IsFinite(uniform) ? uniform : null,
+                },
+                ["calibration_error"] = chosenError,
+                ["hv_reference"] = new JsonArray(HypervolumeReference[0], HypervolumeReference[1]),
+                ["hv_curve"] = curve,
+                ["hv_final"] = curve.Count > 0 ? curve[^1]![1]!.GetValue<double>() : 0,
+                ["whole_front"] = Pairs(finalFront),
+            };
+            return new EmoPlan(chosen, detectors.ToArray(), facts);
+        }
+        catch
+        {
+            foreach (FeatureDetector d in detectors) d.Dispose();
+            throw;
+        }
+        finally
+        {
+            foreach (SubNetworkProblem p in problems) p.Dispose();
+        }
+    }
+
+    private static EmoPlan WholeNetwork(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, EmoOptions options, Action<string> log)
+    {
+        int K = split.Parts.Count;
+        int generations = K * (options.Generations + 1) - 1;
+        int threads = options.Threads > 0 ? options.Threads : get_num_threads();
+        using var problem = new WholeNetworkProblem(split, Copy(network), cache);
+        var searchOptions = new EmoSearchOptions { PopulationSize = options.Population, Generations = generations, Seed = options.Seed };
+        log($"EMO whole-network baseline: {split.TotalBits} bits, population {options.Population}, {generations} generations on {threads} threads");
+        int before = get_num_threads();
+        if (options.Threads > 0) set_num_threads(options.Threads);
+        var clock = Stopwatch.StartNew();
+        SubNetworkSearchResult result;
+        try
+        {
+            result = SubNetworkSearch.Run(problem, searchOptions);
+        }
+        finally
+        {
+            if (options.Threads > 0) set_num_threads(before);
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        log($"EMO whole-network baseline: {result.Evaluations} evaluations in {seconds:0.0} s ({result.Evaluations / Math.Max(seconds, 1e-9):0.0}/s)");
+
+        var curve = new JsonArray();
+        for (int g = 0; g <= generations; g++)
+        {
+            int prefix = 1 + options.Population * (g + 1);
+            double hv = Hypervolume.Compute2D(WholePoints(problem.Archive.Front(prefix), split.FullMacs), HypervolumeReference[0], HypervolumeReference[1]);
+            curve.Add(new JsonArray((long)prefix, hv));
+        }
+
+        IReadOnlyList<ArchivedMask> front = problem.Archive.Front();
+        long required = Gpir.RequiredGain(options.MacsReduction, split.FullMacs);
+        ArchivedMask? pick = front.Where(c => split.FullMacs - c.Macs >= required).OrderByDescending(c => c.Macs).ThenBy(c => c.Error).FirstOrDefault();
+        bool reached = pick is not null;
+        pick ??= front.OrderBy(c => c.Macs).ThenBy(c => c.Error).First();
+        if (!reached) log($"EMO whole-network baseline: no front member removes {required:N0} MACs; taking the one that removes most");
+        bool[][] chosen = split.SplitMask(pick.Mask);
+
+        var facts = new JsonObject
+        {
+            ["search"] = "whole_network",
+            ["macs_reduction"] = options.MacsReduction,
+            ["required_gain_macs"] = required,
+            ["reached"] = reached,
+            ["gain_macs"] = split.FullMacs - pick.Macs,
+            ["achieved_reduction"] = (double)(split.FullMacs - pick.Macs) / split.FullMacs,
+            ["calibration_images"] = cache.Count,
+            ["population"] = options.Population,
+            ["generations"] = generations,
+            ["evaluations"] = result.Evaluations,
+            ["search_seconds"] = seconds,
+            ["evaluations_per_second"] = result.Evaluations / Math.Max(seconds, 1e-9),
+            ["threads"] = threads,
+            ["dense_error"] = result.DenseError,
+            ["calibration_error"] = pick.Error,
+            ["hv_reference"] = new JsonArray(HypervolumeReference[0], HypervolumeReference[1]),
+            ["hv_curve"] = curve,
+            ["hv_final"] = curve.Count > 0 ? curve[^1]![1]!.GetValue<double>() : 0,
+            ["whole_front"] = Pairs(front.Select(c => (c.Error, (double)c.Macs / split.FullMacs))),
+        };
+        return new EmoPlan(chosen, [], facts);
+    }
+
+    private static double[][] WholePoints(IEnumerable<ArchivedMask> front, long fullMacs) =>
+        front.Select(c => new[] { c.Error, (double)c.Macs / fullMacs }).ToArray();
+
+    private static GpirFront[] ToGpirFronts(SubNetworkSplit split, IReadOnlyList<SubNetworkProblem> problems, IReadOnlyList<IReadOnlyList<ArchivedMask>> fronts) =>
+        Enumerable.Range(0, problems.Count).Select(k =>
+        {
+            double dense = problems[k].Archive.Entries[0].Error; // the search evaluates the dense mask first
+            return new GpirFront(split.Parts[k].Name, problems[k].DenseMacs,
+                fronts[k].Select(c => new GpirMember(c.Error - dense, problems[k].DenseMacs - c.Macs)).ToArray());
+        }).ToArray();
+
+    /// <summary>GPIR assemblies at evenly spaced R* (dense included), evaluated with the real classifier: (error, MAC fraction kept).</summary>
+    private static (double Error, double Fraction)[] AssembledFront(SubNetworkSplit split, IReadOnlyList<SubNetworkProblem> problems,
+        IReadOnlyList<IReadOnlyList<ArchivedMask>> fronts, int count, Func<bool[][], double> error)
+    {
+        GpirFront[] gpir = ToGpirFronts(split, problems, fronts);
+        long reachable = Gpir.MaxReachableGain(gpir);
+        var points = new List<(double, double)>();
+        var seen = new HashSet<string>();
+        for (int i = 0; i <= count; i++)
+        {
+            GpirChoice choice = Gpir.Solve(gpir, reachable * i / count);
+            bool[][] masks = Enumerable.Range(0, fronts.Count).Select(k => fronts[k][choice.MemberIndices[k]].Mask).ToArray();
+            if (!seen.Add(string.Join("|", masks.Select(EvaluationArchive.Key)))) continue;
+            points.Add((error(masks), (double)split.WholeMacs(masks) / split.FullMacs));
+        }
+        return points.ToArray();
+    }
+
+    private static JsonArray Pairs(IEnumerable<(double X, double Y)> points) =>
+        new(points.Select(p => (JsonNode)new JsonArray(p.X, p.Y)).ToArray());
+}

@@ -1,0 +1,85 @@
+using PruneGen.Data;
+using PruneGen.Structure;
+using static PruneGen.Torch.torch;
+
+namespace PruneGen.Methods.Emo;
+
+/// <summary>
+/// The dense network's features at every cut of a <see cref="SubNetworkSplit"/> for a calibration
+/// subset, kept in batches: F_0 is the input, F_k the output of sub-network k (k = 1..K). Computed
+/// once in evaluation mode; the tensors are read (never written) by the searches' threads.
+/// </summary>
+public sealed class FeatureCache : IDisposable
+{
+    private readonly Tensor[][] _features;
+    private readonly Tensor[] _labels;
+
+    private FeatureCache(Tensor[][] features, Tensor[] labels, long count)
+    {
+        _features = features;
+        _labels = labels;
+        Count = count;
+    }
+
+    /// <summary>Images in the calibration subset.</summary>
+    public long Count { get; }
+
+    /// <summary>Number of cached batches.</summary>
+    public int Batches => _labels.Length;
+
+    /// <summary>Number of cuts cached (K + 1).</summary>
+    public int Cuts => _features.Length;
+
+    /// <summary>Batch <paramref name="batch"/> of F_<paramref name="cut"/>.</summary>
+    public Tensor Feature(int cut, int batch) => _features[cut][batch];
+
+    public Tensor Labels(int batch) => _labels[batch];
+
+    /// <summary>Runs the network's members cut by cut over every batch of <paramref name="data"/> (epoch 0's order).</summary>
+    public static FeatureCache Build(IPrunableNetwork network, SubNetworkSplit split, DataLoader data)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(data);
+        var module = (nn.Module<Tensor, Tensor>)network;
+        bool wasTraining = module.training;
+        var features = Enumerable.Range(0, split.Parts.Count + 1).Select(_ => new List<Tensor>()).ToArray();
+        var labels = new List<Tensor>();
+        long count = 0;
+        module.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            foreach (Batch batch in data.Epoch(0))
+            {
+                using var scope = NewDisposeScope();
+                Tensor x = batch.Images.contiguous();
+                features[0].Add(x.detach().DetachFromDisposeScope());
+                network.Gates.BeginForward(x);
+                for (int k = 0; k < split.Parts.Count; k++)
+                {
+                    foreach (int member in split.Parts[k].Members) x = network.ForwardMember(member, x);
+                    features[k + 1].Add(x.contiguous().DetachFromDisposeScope());
+                }
+                labels.Add(batch.Labels.alias().DetachFromDisposeScope());
+                count += batch.Count;
+            }
+        }
+        catch
+        {
+            foreach (Tensor t in features.SelectMany(f => f).Concat(labels)) t.Dispose();
+            throw;
+        }
+        finally
+        {
+            module.train(wasTraining);
+        }
+        if (count == 0) throw new ArgumentException($"the calibration set '{data.Dataset.Name}' has no image", nameof(data));
+        return new FeatureCache(features.Select(f => f.ToArray()).ToArray(), labels.ToArray(), count);
+    }
+
+    public void Dispose()
+    {
+        foreach (Tensor t in _features.SelectMany(f => f).Concat(_labels)) t.Dispose();
+    }
+}
