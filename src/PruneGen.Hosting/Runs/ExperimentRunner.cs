@@ -183,12 +183,22 @@ public sealed class ExperimentRunner
             Widths = network.Widths.Widths,
             DenseWidths = denseWidths.Widths,
             RemovedBlocks = network.RemovedBlocks,
+            Facts = MethodFacts(facts),
         };
         run.WriteSummary(summary);
         return summary;
     }
 
-    /// <summary>Forwards to the progress display and keeps the metrics files current.</summary>
+    private static JsonObject? MethodFacts(JsonObject facts)
+    {
+        string[] dense = [Trainer.Facts.DenseMacs, Trainer.Facts.DenseParams, Trainer.Facts.DenseWidths, Trainer.Facts.DenseTestAccuracy];
+        var own = new JsonObject();
+        foreach ((string key, JsonNode? value) in facts)
+            if (!dense.Contains(key)) own[key] = value?.DeepClone();
+        return own.Count > 0 ? own : null;
+    }
+
+        /// <summary>Forwards to the progress display and keeps the metrics files current.</summary>
     private sealed class RunObserver(RunDirectory run, TrainingProgress progress) : ITrainingObserver
     {
         public void OnStart(TrainingPlan plan)

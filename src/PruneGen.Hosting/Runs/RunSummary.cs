@@ -33,6 +33,12 @@ public sealed record RunSummary
     public required IReadOnlyDictionary<string, int> DenseWidths { get; init; }
     public required IReadOnlyList<string> RemovedBlocks { get; init; }
 
+    /// <summary>
+    /// What the training method recorded about itself (e.g. a search's fronts and curves), as it
+    /// recorded it; the dense reference facts already have fields of their own and are left out.
+    /// </summary>
+    public JsonObject? Facts { get; init; }
+
     public JsonObject ToJson() => new()
     {
         ["experiment"] = Experiment,
@@ -58,6 +64,7 @@ public sealed record RunSummary
         ["widths"] = ToObject(Widths),
         ["dense_widths"] = ToObject(DenseWidths),
         ["removed_blocks"] = new JsonArray(RemovedBlocks.Select(b => (JsonNode)b).ToArray()),
+        ["facts"] = Facts?.DeepClone(),
     };
 
     public static RunSummary FromJson(JsonObject json) => new()
@@ -85,6 +92,7 @@ public sealed record RunSummary
         Widths = FromObject(json["widths"]),
         DenseWidths = FromObject(json["dense_widths"]),
         RemovedBlocks = (json["removed_blocks"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToArray() ?? [],
+        Facts = json["facts"]?.DeepClone() as JsonObject,
     };
 
     private static string Str(JsonObject json, string name) => json[name]?.GetValue<string>() ?? throw new FormatException($"summary lacks \"{name}\"");

@@ -23,7 +23,8 @@ public sealed record ConstraintTrainingOptions
 }
 
 /// <summary>The optimised objective of one sub-network over the whole calibration cache, before and after.</summary>
-public sealed record ConstraintResult(string Name, double LossBefore, double LossAfter);
+/// <param name="Reverted">The steps raised the objective, so the weights were put back as they were.</param>
+public sealed record ConstraintResult(string Name, double LossBefore, double LossAfter, bool Reverted = false);
 
 /// <summary>
 /// Cross-network constraint training (METHODS.md section 3): each pruned sub-network S_k, in forward
@@ -62,33 +63,49 @@ public static class ConstraintTraining
         try
         {
             for (int k = 0; k < split.Parts.Count; k++)
-            {
-                nn.Parameter[] parameters = PartParameters(network, split, k);
-                double before = Objective(network, split, cache, detectors[k], k, options);
-                if (parameters.Length > 0 && options.Steps > 0)
-                {
-                    var random = SeededRandom.Derive(options.Seed, 0x434F_4E53, k);
-                    using optim.Optimizer adam = optim.Adam(parameters, options.LearningRate);
-                    for (int step = 0; step < options.Steps; step++)
-                    {
-                        using var scope = NewDisposeScope();
-                        int b = step % cache.Batches;
-                        Tensor loss = Loss(network, split, cache, detectors[k], k, b, options, ref random);
-                        adam.zero_grad();
-                        loss.backward();
-                        adam.step();
-                    }
-                    adam.zero_grad();
-                }
-                double after = Objective(network, split, cache, detectors[k], k, options);
-                results.Add(new ConstraintResult(split.Parts[k].Name, before, after));
-            }
+                results.Add(TrainPart(network, split, cache, detectors[k], k, options));
         }
         finally
         {
             module.train(wasTraining);
         }
         return results;
+    }
+
+    private static ConstraintResult TrainPart(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, FeatureDetector detector, int part,
+        ConstraintTrainingOptions options)
+    {
+        nn.Parameter[] parameters = PartParameters(network, split, part);
+        double before = Objective(network, split, cache, detector, part, options);
+        if (parameters.Length == 0 || options.Steps == 0) return new ConstraintResult(split.Parts[part].Name, before, before);
+        Tensor[] saved;
+        using (no_grad()) saved = parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+        try
+        {
+            var random = SeededRandom.Derive(options.Seed, 0x434F_4E53, part);
+            using (optim.Optimizer adam = optim.Adam(parameters, options.LearningRate))
+            {
+                for (int step = 0; step < options.Steps; step++)
+                {
+                    using var scope = NewDisposeScope();
+                    Tensor loss = Loss(network, split, cache, detector, part, step % cache.Batches, options, ref random);
+                    adam.zero_grad();
+                    loss.backward();
+                    adam.step();
+                }
+                adam.zero_grad();
+            }
+            double after = Objective(network, split, cache, detector, part, options);
+            if (after <= before) return new ConstraintResult(split.Parts[part].Name, before, after);
+            // A few steps can overshoot; constraint training must not leave a sub-network worse by its own measure.
+            using (no_grad())
+                for (int i = 0; i < parameters.Length; i++) parameters[i].copy_(saved[i]);
+            return new ConstraintResult(split.Parts[part].Name, before, Objective(network, split, cache, detector, part, options), Reverted: true);
+        }
+        finally
+        {
+            foreach (Tensor t in saved) t.Dispose();
+        }
     }
 
     /// <summary>

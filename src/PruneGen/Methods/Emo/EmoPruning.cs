@@ -112,10 +112,11 @@ public sealed class EmoPruning : TrainingMethod
                     ["name"] = r.Name,
                     ["loss_before"] = r.LossBefore,
                     ["loss_after"] = r.LossAfter,
+                    ["reverted"] = r.Reverted,
                 }).ToArray());
                 double? after = MaskedAccuracy(context, module);
                 if (after is double a) { constraint["test_accuracy_after"] = a; metrics["masked_test_accuracy_after_constraint"] = a; }
-                context.Observer.OnMessage("EMO: constraint training " + string.Join(", ", results.Select(r => $"{r.Name} {r.LossBefore:0.000} -> {r.LossAfter:0.000}")));
+                context.Observer.OnMessage("EMO: constraint training " + string.Join(", ", results.Select(r => $"{r.Name} {r.LossBefore:0.000} -> {r.LossAfter:0.000}{(r.Reverted ? " (reverted)" : "")}")));
             }
         }
         finally

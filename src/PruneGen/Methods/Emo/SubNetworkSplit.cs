@@ -122,7 +122,8 @@ public sealed class SubNetworkSplit
         {
             int[] groups = InternalGroups(structure, from, to);
             int bits = groups.Sum(g => structure.Groups[g].Size);
-            string name = structure.Stages.FirstOrDefault(s => s.Member == to)?.Name ?? structure.Members[to].Name;
+            string name = structure.Stages.FirstOrDefault(s => s.Member == to)?.Name
+                ?? (from == to ? structure.Members[to].Name : $"{structure.Members[from].Name}-{structure.Members[to].Name}");
             parts.Add(new SubNetwork(parts.Count, name, from, to, groups, LayersOf(structure, from, to), offset) { BitCount = bits });
             offset += bits;
         }
