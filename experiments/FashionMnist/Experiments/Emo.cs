@@ -46,7 +46,7 @@ public abstract class EmoExperiment : ExperimentOptions
     [Option("divide and conquer: hypervolume point every this many generations (and the last)", Default = 5, Min = 1, Max = 100_000)]
     public int HvEvery { get; set; }
 
-    [Option("divide and conquer: R* values whose GPIR assemblies form the whole-network front of the hypervolume", Default = 8, Min = 1, Max = 1000)]
+    [Option("divide and conquer: R* values whose GPIR assemblies form the whole-network front of the hypervolume", Default = 16, Min = 1, Max = 1000)]
     public int HvPoints { get; set; }
 
     protected virtual EmoSearchKind Search => EmoSearchKind.DivideAndConquer;

@@ -47,7 +47,7 @@ public sealed record EmoOptions
     public int HypervolumeEvery { get; init; } = 5;
 
     /// <summary>R* values (evenly spaced up to the largest reachable gain) whose GPIR assemblies form divide and conquer's whole-network front.</summary>
-    public int HypervolumePoints { get; init; } = 8;
+    public int HypervolumePoints { get; init; } = 16;
 
     /// <summary>Threads for the searches (0: libtorch's current count); sub-network searches share them out.</summary>
     public int Threads { get; init; }

@@ -26,7 +26,8 @@ public sealed record SubNetwork(int Index, string Name, int FirstMember, int Las
 /// The cut of a network into sub-networks for divide-and-conquer pruning (METHODS.md section 3).
 /// With stages, sub-network k ends at stage k's member (the first also holds the stem); without
 /// stages (a plain VGG-style network) the cuts follow each pooling member, and the last sub-network
-/// ends just before the classifier. Members after the last cut (the classifier) form the tail.
+/// ends just before the classifier. Members after the last cut (the classifier) form the tail. A cut
+/// whose sub-network would own no prunable group is dropped (its members join the next sub-network).
 /// <para>
 /// The units a sub-network's search prunes are those of the prunable groups whose producers and
 /// consumers all lie inside it: block-internal channels of a residual stage, inner convs of a VGG
