@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using PruneGen.Search.Indicators;
+using PruneGen.Torch;
 using PruneGen.Structure;
 using static PruneGen.Torch.torch;
 
@@ -50,7 +51,9 @@ public static class EmoPlanner
     /// <summary>Reference point of every hypervolume: error 1, all MACs kept.</summary>
     public static readonly double[] HypervolumeReference = [1.0, 1.0];
 
-    public static EmoPlan Plan(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, EmoOptions options, Action<string>? log = null)
+    /// <param name="memoryFormat">Layout for the problems' network copies (that of the cached features).</param>
+    public static EmoPlan Plan(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, EmoOptions options, Action<string>? log = null,
+        MemoryFormat memoryFormat = MemoryFormat.Contiguous)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(split);
@@ -60,19 +63,22 @@ public static class EmoPlanner
         split.RequireFullWidths(network);
         log ??= _ => { };
         return options.Search == EmoSearchKind.DivideAndConquer
-            ? DivideAndConquer(network, split, cache, options, log)
-            : WholeNetwork(network, split, cache, options, log);
+            ? DivideAndConquer(network, split, cache, options, log, memoryFormat)
+            : WholeNetwork(network, split, cache, options, log, memoryFormat);
     }
 
     /// <summary>A copy of the network with the same weights, for a problem to own.</summary>
-    public static IPrunableNetwork Copy(IPrunableNetwork network)
+    public static IPrunableNetwork Copy(IPrunableNetwork network, MemoryFormat memoryFormat = MemoryFormat.Contiguous)
     {
         IPrunableNetwork copy = network.Slim(network.NewMasks());
-        ((nn.Module)copy).eval();
+        var module = (nn.Module)copy;
+        if (memoryFormat != MemoryFormat.Contiguous) module.to(memoryFormat);
+        module.eval();
         return copy;
     }
 
-    private static EmoPlan DivideAndConquer(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, EmoOptions options, Action<string> log)
+    private static EmoPlan DivideAndConquer(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, EmoOptions options, Action<string> log,
+        MemoryFormat memoryFormat)
     {
         int K = split.Parts.Count;
         var detectors = new List<FeatureDetector>();
@@ -88,7 +94,7 @@ public static class EmoPlanner
             {
                 if (split.Parts[k].BitCount == 0)
                     throw new InvalidOperationException($"sub-network '{split.Parts[k].Name}' of {split.Structure.Name} has no prunable unit inside it; EMO needs every sub-network to have some");
-                problems.Add(new SubNetworkProblem(split, k, Copy(network), cache, detectors[k]));
+                problems.Add(new SubNetworkProblem(split, k, Copy(network, memoryFormat), cache, detectors[k]));
             }
 
             int threads = options.Threads > 0 ? options.Threads : get_num_threads();
@@ -109,7 +115,7 @@ public static class EmoPlanner
             long evaluations = results.Sum(r => r.Evaluations);
             log($"EMO: {evaluations} evaluations in {seconds:0.0} s ({evaluations / Math.Max(seconds, 1e-9):0.0}/s)");
 
-            using var whole = new WholeNetworkProblem(split, Copy(network), cache);
+            using var whole = new WholeNetworkProblem(split, Copy(network, memoryFormat), cache);
             var errorCache = new Dictionary<string, double>();
             double WholeError(bool[][] masks)
             {
@@ -129,20 +135,25 @@ public static class EmoPlanner
             bool[][] chosen = Enumerable.Range(0, K).Select(k => fronts[k][choice.MemberIndices[k]].Mask).ToArray();
             double uniform = UniformChoice.TryChoose(gpirFronts, Math.Min(required, reachable), out GpirChoice uniformChoice) ? uniformChoice.TotalImpairment : double.NaN;
 
-            // Hypervolume in the whole-network space against evaluations.
+            // Hypervolume in the whole-network space against evaluations: every assembly evaluated so far counts.
+            var hvClock = Stopwatch.StartNew();
             var curve = new JsonArray();
             int generations = options.Generations;
-            var checkpoints = Enumerable.Range(0, generations + 1).Where(g => g % options.HypervolumeEvery == 0 || g == generations).ToArray();
-            (double Error, double Fraction)[] finalFront = [];
-            foreach (int g in checkpoints)
+            var assembled = new Dictionary<string, (double Error, double Fraction)>();
+            foreach (int g in Enumerable.Range(0, generations + 1).Where(g => g % options.HypervolumeEvery == 0 || g == generations))
             {
                 int prefix = 1 + options.Population * (g + 1);
-                var sofar = problems.Select(p => p.Archive.Front(prefix)).ToArray();
-                (double Error, double Fraction)[] points = AssembledFront(split, problems, sofar, options.HypervolumePoints, WholeError);
-                double hv = Hypervolume.Compute2D(points.Select(p => new[] { p.Error, p.Fraction }).ToArray(), HypervolumeReference[0], HypervolumeReference[1]);
+                foreach ((string key, double error, double fraction) in Assemble(split, problems, problems.Select(p => p.Archive.Front(prefix)).ToArray(),
+                             options.HypervolumePoints, WholeError))
+                    assembled[key] = (error, fraction);
+                double hv = Hypervolume.Compute2D(assembled.Values.Select(p => new[] { p.Error, p.Fraction }).ToArray(), HypervolumeReference[0], HypervolumeReference[1]);
                 curve.Add(new JsonArray((long)prefix * K, hv));
-                if (g == generations) finalFront = points;
             }
+            double[][] all = assembled.Values.Select(p => new[] { p.Error, p.Fraction }).ToArray();
+            var finalFront = PruneGen.Search.Pareto.Dominance.NonDominated(all).OrderBy(p => p[1]).Select(p => (p[0], p[1])).ToArray();
+            double hvSeconds = hvClock.Elapsed.TotalSeconds;
+            int assembledCount = errorCache.Count;
+            log($"EMO: hypervolume curve from {assembledCount} assembled networks evaluated with the classifier in {hvSeconds:0.0} s");
 
             double chosenError = WholeError(chosen);
             long chosenMacs = split.WholeMacs(chosen);
@@ -194,6 +205,8 @@ public static class EmoPlanner
                 ["hv_reference"] = new JsonArray(HypervolumeReference[0], HypervolumeReference[1]),
                 ["hv_curve"] = curve,
                 ["hv_final"] = curve.Count > 0 ? curve[^1]![1]!.GetValue<double>() : 0,
+                ["hv_assembled_networks"] = assembledCount,
+                ["hv_seconds"] = hvSeconds,
                 ["whole_front"] = Pairs(finalFront),
             };
             return new EmoPlan(chosen, detectors.ToArray(), facts);
@@ -209,12 +222,13 @@ public static class EmoPlanner
         }
     }
 
-    private static EmoPlan WholeNetwork(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, EmoOptions options, Action<string> log)
+    private static EmoPlan WholeNetwork(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, EmoOptions options, Action<string> log,
+        MemoryFormat memoryFormat)
     {
         int K = split.Parts.Count;
         int generations = K * (options.Generations + 1) - 1;
         int threads = options.Threads > 0 ? options.Threads : get_num_threads();
-        using var problem = new WholeNetworkProblem(split, Copy(network), cache);
+        using var problem = new WholeNetworkProblem(split, Copy(network, memoryFormat), cache);
         var searchOptions = new EmoSearchOptions { PopulationSize = options.Population, Generations = generations, Seed = options.Seed };
         log($"EMO whole-network baseline: {split.TotalBits} bits, population {options.Population}, {generations} generations on {threads} threads");
         int before = get_num_threads();
@@ -284,22 +298,20 @@ public static class EmoPlanner
                 fronts[k].Select(c => new GpirMember(c.Error - dense, problems[k].DenseMacs - c.Macs)).ToArray());
         }).ToArray();
 
-    /// <summary>GPIR assemblies at evenly spaced R* (dense included), evaluated with the real classifier: (error, MAC fraction kept).</summary>
-    private static (double Error, double Fraction)[] AssembledFront(SubNetworkSplit split, IReadOnlyList<SubNetworkProblem> problems,
+    /// <summary>GPIR assemblies at evenly spaced R* (dense included), evaluated with the real classifier: key, error, MAC fraction kept.</summary>
+    private static IEnumerable<(string Key, double Error, double Fraction)> Assemble(SubNetworkSplit split, IReadOnlyList<SubNetworkProblem> problems,
         IReadOnlyList<IReadOnlyList<ArchivedMask>> fronts, int count, Func<bool[][], double> error)
     {
         GpirFront[] gpir = ToGpirFronts(split, problems, fronts);
         long reachable = Gpir.MaxReachableGain(gpir);
-        var points = new List<(double, double)>();
         var seen = new HashSet<string>();
         for (int i = 0; i <= count; i++)
         {
             GpirChoice choice = Gpir.Solve(gpir, reachable * i / count);
             bool[][] masks = Enumerable.Range(0, fronts.Count).Select(k => fronts[k][choice.MemberIndices[k]].Mask).ToArray();
-            if (!seen.Add(string.Join("|", masks.Select(EvaluationArchive.Key)))) continue;
-            points.Add((error(masks), (double)split.WholeMacs(masks) / split.FullMacs));
+            string key = string.Join("|", masks.Select(EvaluationArchive.Key));
+            if (seen.Add(key)) yield return (key, error(masks), (double)split.WholeMacs(masks) / split.FullMacs);
         }
-        return points.ToArray();
     }
 
     private static JsonArray Pairs(IEnumerable<(double X, double Y)> points) =>

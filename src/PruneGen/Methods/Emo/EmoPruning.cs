@@ -86,9 +86,10 @@ public sealed class EmoPruning : TrainingMethod
             MemoryFormat = MemoryFormat.Contiguous,
         });
 
-        using FeatureCache cache = FeatureCache.Build(network, split, calibration);
+        MemoryFormat layout = context.Settings.MemoryFormat;
+        using FeatureCache cache = FeatureCache.Build(network, split, calibration, layout);
         context.Observer.OnMessage($"EMO: cached the features at {split.Parts.Count} cuts for {cache.Count} calibration images");
-        using EmoPlan plan = EmoPlanner.Plan(network, split, cache, Options, context.Observer.OnMessage);
+        using EmoPlan plan = EmoPlanner.Plan(network, split, cache, Options, context.Observer.OnMessage, layout);
         JsonObject facts = plan.Facts;
 
         // The assembled network with masks enforced by the gates, before and after constraint training.
@@ -103,7 +104,9 @@ public sealed class EmoPruning : TrainingMethod
             if (Options.ConstraintTraining && plan.Detectors.Count > 0)
             {
                 ConstraintTrainingOptions constraintOptions = Options.Constraint with { Seed = Options.Seed };
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 IReadOnlyList<ConstraintResult> results = ConstraintTraining.Run(network, split, cache, plan.Detectors, constraintOptions);
+                constraint["seconds"] = clock.Elapsed.TotalSeconds;
                 constraint["steps"] = constraintOptions.Steps;
                 constraint["mu"] = constraintOptions.Mu;
                 constraint["learning_rate"] = constraintOptions.LearningRate;
@@ -116,7 +119,7 @@ public sealed class EmoPruning : TrainingMethod
                 }).ToArray());
                 double? after = MaskedAccuracy(context, module);
                 if (after is double a) { constraint["test_accuracy_after"] = a; metrics["masked_test_accuracy_after_constraint"] = a; }
-                context.Observer.OnMessage("EMO: constraint training " + string.Join(", ", results.Select(r => $"{r.Name} {r.LossBefore:0.000} -> {r.LossAfter:0.000}{(r.Reverted ? " (reverted)" : "")}")));
+                context.Observer.OnMessage($"EMO: constraint training ({clock.Elapsed.TotalSeconds:0.0} s) " + string.Join(", ", results.Select(r => $"{r.Name} {r.LossBefore:0.000} -> {r.LossAfter:0.000}{(r.Reverted ? " (reverted)" : "")}")));
             }
         }
         finally
