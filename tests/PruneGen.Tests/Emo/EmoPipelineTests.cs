@@ -131,6 +131,17 @@ public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(problem.DenseMacs, problem.Macs(Enumerable.Repeat(true, problem.MaskLength).ToArray()));
             Assert.True(problem.Macs(pruned) < problem.DenseMacs);
             Assert.Equal(2, problem.Archive.Count);
+            // The problem evaluates on a slimmed copy; the same mask on the fixed-mask gates scores the same.
+            _network.Gates.Mode = GateMode.FixedMasks;
+            _split.ApplyToGates(_network, k, pruned);
+            long gatedWrong = 0;
+            using (no_grad())
+                for (int b = 0; b < cache.Batches; b++)
+                    using (NewDisposeScope())
+                        gatedWrong += detector.CountErrors(MaskedForward.Run(_network, _split, k, k, cache.Feature(k, b)), cache.Labels(b));
+            _split.ApplyToGates(_network, k, null);
+            _network.Gates.Mode = GateMode.Off;
+            Assert.Equal((double)gatedWrong / cache.Count, errors[1]);
             output.WriteLine($"{problem.Name}: dense detector error {errors[0]:P1}, 30%-kept mask {errors[1]:P1}");
         }
     }

@@ -94,7 +94,7 @@ public static class EmoPlanner
             {
                 if (split.Parts[k].BitCount == 0)
                     throw new InvalidOperationException($"sub-network '{split.Parts[k].Name}' of {split.Structure.Name} has no prunable unit inside it; EMO needs every sub-network to have some");
-                problems.Add(new SubNetworkProblem(split, k, Copy(network, memoryFormat), cache, detectors[k]));
+                problems.Add(new SubNetworkProblem(split, k, Copy(network, memoryFormat), cache, detectors[k], memoryFormat));
             }
 
             int threads = options.Threads > 0 ? options.Threads : get_num_threads();
@@ -115,7 +115,7 @@ public static class EmoPlanner
             long evaluations = results.Sum(r => r.Evaluations);
             log($"EMO: {evaluations} evaluations in {seconds:0.0} s ({evaluations / Math.Max(seconds, 1e-9):0.0}/s)");
 
-            using var whole = new WholeNetworkProblem(split, Copy(network, memoryFormat), cache);
+            using var whole = new WholeNetworkProblem(split, Copy(network, memoryFormat), cache, memoryFormat);
             var errorCache = new Dictionary<string, double>();
             double WholeError(bool[][] masks)
             {
@@ -228,7 +228,7 @@ public static class EmoPlanner
         int K = split.Parts.Count;
         int generations = K * (options.Generations + 1) - 1;
         int threads = options.Threads > 0 ? options.Threads : get_num_threads();
-        using var problem = new WholeNetworkProblem(split, Copy(network, memoryFormat), cache);
+        using var problem = new WholeNetworkProblem(split, Copy(network, memoryFormat), cache, memoryFormat);
         var searchOptions = new EmoSearchOptions { PopulationSize = options.Population, Generations = generations, Seed = options.Seed };
         log($"EMO whole-network baseline: {split.TotalBits} bits, population {options.Population}, {generations} generations on {threads} threads");
         int before = get_num_threads();

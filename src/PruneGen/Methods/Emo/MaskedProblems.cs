@@ -1,6 +1,6 @@
-using PruneGen.Gates;
 using PruneGen.Search.Pareto;
 using PruneGen.Structure;
+using PruneGen.Torch;
 using static PruneGen.Torch.torch;
 
 namespace PruneGen.Methods.Emo;
@@ -52,9 +52,12 @@ public sealed class SubNetworkProblem : ISubNetworkProblem, IDisposable
     private readonly IPrunableNetwork _copy;
     private readonly FeatureCache _cache;
     private readonly FeatureDetector _detector;
+    private readonly MemoryFormat _memoryFormat;
 
     /// <param name="copy">A network this problem owns and disposes (e.g. <c>network.Slim(network.NewMasks())</c>).</param>
-    public SubNetworkProblem(SubNetworkSplit split, int part, IPrunableNetwork copy, FeatureCache cache, FeatureDetector detector)
+    /// <param name="memoryFormat">Layout of the slimmed networks masks are evaluated with (that of the cached features).</param>
+    public SubNetworkProblem(SubNetworkSplit split, int part, IPrunableNetwork copy, FeatureCache cache, FeatureDetector detector,
+        MemoryFormat memoryFormat = MemoryFormat.Contiguous)
     {
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(copy);
@@ -62,10 +65,9 @@ public sealed class SubNetworkProblem : ISubNetworkProblem, IDisposable
         ArgumentNullException.ThrowIfNull(detector);
         if (part < 0 || part >= split.Parts.Count) throw new ArgumentOutOfRangeException(nameof(part), part, $"the split has {split.Parts.Count} sub-networks");
         split.RequireFullWidths(copy);
-        (_split, _part, _copy, _cache, _detector) = (split, part, copy, cache, detector);
+        (_split, _part, _copy, _cache, _detector, _memoryFormat) = (split, part, copy, cache, detector, memoryFormat);
         DenseMacs = split.PartDenseMacs(part);
         ((nn.Module)copy).eval();
-        copy.Gates.Mode = GateMode.FixedMasks;
     }
 
     public string Name => _split.Parts[_part].Name;
@@ -87,16 +89,25 @@ public sealed class SubNetworkProblem : ISubNetworkProblem, IDisposable
     /// <summary>Detector error of S_k under <paramref name="mask"/> (null: dense) on the calibration subset.</summary>
     public double Error(bool[]? mask)
     {
-        _split.ApplyToGates(_copy, _part, mask);
-        long wrong = 0;
-        using var noGrad = no_grad();
-        for (int b = 0; b < _cache.Batches; b++)
+        var masks = new bool[]?[_split.Parts.Count];
+        masks[_part] = mask;
+        IPrunableNetwork network = MaskedForward.ForMasks(_copy, _split, masks, _memoryFormat);
+        try
         {
-            using var scope = NewDisposeScope();
-            Tensor output = MaskedForward.Run(_copy, _split, _part, _part, _cache.Feature(_part, b));
-            wrong += _detector.CountErrors(output, _cache.Labels(b));
+            long wrong = 0;
+            using var noGrad = no_grad();
+            for (int b = 0; b < _cache.Batches; b++)
+            {
+                using var scope = NewDisposeScope();
+                Tensor output = MaskedForward.Run(network, _split, _part, _part, _cache.Feature(_part, b));
+                wrong += _detector.CountErrors(output, _cache.Labels(b));
+            }
+            return (double)wrong / _cache.Count;
         }
-        return (double)wrong / _cache.Count;
+        finally
+        {
+            if (!ReferenceEquals(network, _copy)) ((nn.Module)network).Dispose();
+        }
     }
 
     public void Dispose() => ((nn.Module)_copy).Dispose();
@@ -111,17 +122,18 @@ public sealed class WholeNetworkProblem : ISubNetworkProblem, IDisposable
     private readonly SubNetworkSplit _split;
     private readonly IPrunableNetwork _copy;
     private readonly FeatureCache _cache;
+    private readonly MemoryFormat _memoryFormat;
 
     /// <param name="copy">A network this problem owns and disposes.</param>
-    public WholeNetworkProblem(SubNetworkSplit split, IPrunableNetwork copy, FeatureCache cache)
+    /// <param name="memoryFormat">Layout of the slimmed networks masks are evaluated with (that of the cached features).</param>
+    public WholeNetworkProblem(SubNetworkSplit split, IPrunableNetwork copy, FeatureCache cache, MemoryFormat memoryFormat = MemoryFormat.Contiguous)
     {
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(copy);
         ArgumentNullException.ThrowIfNull(cache);
         split.RequireFullWidths(copy);
-        (_split, _copy, _cache) = (split, copy, cache);
+        (_split, _copy, _cache, _memoryFormat) = (split, copy, cache, memoryFormat);
         ((nn.Module)copy).eval();
-        copy.Gates.Mode = GateMode.FixedMasks;
     }
 
     public string Name => _split.Structure.Name;
@@ -145,17 +157,24 @@ public sealed class WholeNetworkProblem : ISubNetworkProblem, IDisposable
     /// <summary>Classifier error on the calibration images with every part's mask applied (null keeps a part dense).</summary>
     public double Error(IReadOnlyList<bool[]?> partMasks)
     {
-        for (int k = 0; k < _split.Parts.Count; k++) _split.ApplyToGates(_copy, k, partMasks[k]);
-        long wrong = 0;
-        using var noGrad = no_grad();
-        for (int b = 0; b < _cache.Batches; b++)
+        IPrunableNetwork network = MaskedForward.ForMasks(_copy, _split, partMasks, _memoryFormat);
+        try
         {
-            using var scope = NewDisposeScope();
-            Tensor logits = MaskedForward.Run(_copy, _split, 0, _split.Parts.Count - 1, _cache.Feature(0, b), throughTail: true);
-            Tensor labels = _cache.Labels(b);
-            wrong += labels.size(0) - logits.argmax(1).eq(labels).sum().ToInt64();
+            long wrong = 0;
+            using var noGrad = no_grad();
+            for (int b = 0; b < _cache.Batches; b++)
+            {
+                using var scope = NewDisposeScope();
+                Tensor logits = MaskedForward.Run(network, _split, 0, _split.Parts.Count - 1, _cache.Feature(0, b), throughTail: true);
+                Tensor labels = _cache.Labels(b);
+                wrong += labels.size(0) - logits.argmax(1).eq(labels).sum().ToInt64();
+            }
+            return (double)wrong / _cache.Count;
         }
-        return (double)wrong / _cache.Count;
+        finally
+        {
+            if (!ReferenceEquals(network, _copy)) ((nn.Module)network).Dispose();
+        }
     }
 
     public void Dispose() => ((nn.Module)_copy).Dispose();
@@ -164,6 +183,24 @@ public sealed class WholeNetworkProblem : ISubNetworkProblem, IDisposable
 /// <summary>Runs a range of sub-networks (and optionally the classifier after them) with the network's gates as set.</summary>
 public static class MaskedForward
 {
+    /// <summary>
+    /// The network to evaluate <paramref name="partMasks"/> with (null keeps a part dense): a physically
+    /// slimmed copy of the dense <paramref name="copy"/>, whose convolutions shrink with the mask (its
+    /// outputs equal those of the copy with the masks on its gates, but cost fewer MACs), or the copy
+    /// itself when nothing is pruned. The caller disposes a network that is not <paramref name="copy"/>.
+    /// Removable blocks emptied by a mask are removed; the cut features keep their shapes.
+    /// </summary>
+    public static IPrunableNetwork ForMasks(IPrunableNetwork copy, SubNetworkSplit split, IReadOnlyList<bool[]?> partMasks, MemoryFormat memoryFormat)
+    {
+        for (int k = 0; k < split.Parts.Count; k++) split.ApplyToGates(copy, k, null);
+        if (partMasks.All(m => m is null || !m.Contains(false))) return copy;
+        IPrunableNetwork slim = copy.Slim(split.ToPruneMasks(copy, partMasks));
+        var module = (nn.Module)slim;
+        if (memoryFormat != MemoryFormat.Contiguous) module.to(memoryFormat);
+        module.eval();
+        return slim;
+    }
+
     /// <summary>
     /// Output of parts <paramref name="firstPart"/>..<paramref name="lastPart"/> on <paramref name="input"/>
     /// (the feature at the cut before the first); with <paramref name="throughTail"/> the classifier's logits.
