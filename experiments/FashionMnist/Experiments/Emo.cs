@@ -109,3 +109,18 @@ public partial class VggEmoWhole : EmoExperiment
 [OptionDefault("hv_every", 1)]
 [OptionDefault("hv_points", 3)]
 public partial class ResNet20EmoSmoke : EmoExperiment;
+
+/// <summary>The whole-network baseline's smoke run: resnet20-emo-smoke's settings, one NSGA-II over the concatenated mask.</summary>
+[Experiment("resnet20-emo-whole-smoke", Network = typeof(ResNet20), Method = "emo-whole", Dataset = "synthetic", Epochs = 2, StepsPerEpoch = 4, BatchSize = 32,
+    Description = "EMO whole-network baseline on synthetic images, a few steps (compare with resnet20-emo-smoke at the same settings)")]
+[OptionDefault("prune_epoch", 1)]
+[OptionDefault("population", 4)]
+[OptionDefault("generations", 2)]
+[OptionDefault("calibration_images", 64)]
+[OptionDefault("constraint_steps", 4)]
+[OptionDefault("hv_every", 1)]
+[OptionDefault("hv_points", 3)]
+public partial class ResNet20EmoWholeSmoke : EmoExperiment
+{
+    protected override EmoSearchKind Search => EmoSearchKind.WholeNetwork;
+}

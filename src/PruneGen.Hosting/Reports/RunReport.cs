@@ -190,7 +190,8 @@ public static class RunReport
                     if (points is not System.Text.Json.Nodes.JsonArray array) continue;
                     var xy = array.OfType<System.Text.Json.Nodes.JsonArray>().Where(p => p.Count >= 2)
                         .Select(p => (p[0]!.GetValue<double>(), p[1]!.GetValue<double>())).ToList();
-                    if (xy.Count > 0) charts[at].Chart.Add(runs.Count == 1 ? label : $"{run.Label}: {label}", kind, xy);
+                    string seriesName = runs.Count == 1 ? label : series.Count == 1 ? run.Label : $"{run.Label}: {label}";
+                    if (xy.Count > 0) charts[at].Chart.Add(seriesName, kind, xy);
                 }
             }
         }

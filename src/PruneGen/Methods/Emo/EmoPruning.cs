@@ -172,15 +172,15 @@ public sealed class EmoPruning : TrainingMethod
     {
         ["emo_hypervolume"] = new JsonObject
         {
-            ["title"] = "Hypervolume vs evaluations (whole-network calibration error, MACs kept; reference (1, 1))",
+            ["title"] = "Search hypervolume vs evaluations",
             ["x"] = "evaluations",
-            ["y"] = "hypervolume",
+            ["y"] = "hypervolume of (calibration error, MACs kept), ref. (1, 1)",
             ["kind"] = "line",
             ["series"] = new JsonObject { [label] = facts["hv_curve"]!.DeepClone() },
         },
         ["emo_front"] = new JsonObject
         {
-            ["title"] = "Whole-network front found by the search (calibration error vs MACs kept)",
+            ["title"] = "Whole-network front found by the search",
             ["x"] = "MACs kept (fraction)",
             ["y"] = "calibration error",
             ["kind"] = "scatter",
