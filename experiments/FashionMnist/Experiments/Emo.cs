@@ -31,6 +31,9 @@ public abstract class EmoExperiment : ExperimentOptions
     [Option("training images whose features are cached and on which masks are scored (seeded, stratified)", Default = 2048, Min = 1, Max = 1_000_000)]
     public int CalibrationImages { get; set; }
 
+    [Option("further training images, disjoint from the calibration ones, on which the hypervolume curves' candidates are scored (0: the calibration images)", Default = 1024, Min = 0, Max = 1_000_000)]
+    public int HoldoutImages { get; set; }
+
     [Option("cross-network constraint training of the chosen sub-networks (false: the ablation)", Default = true)]
     public bool ConstraintTraining { get; set; }
 
@@ -59,6 +62,7 @@ public abstract class EmoExperiment : ExperimentOptions
         Population = Population,
         Generations = Generations,
         CalibrationImages = CalibrationImages,
+        HoldoutImages = HoldoutImages,
         ConstraintTraining = ConstraintTraining,
         Constraint = new ConstraintTrainingOptions { Steps = ConstraintSteps, LearningRate = ConstraintLr, Mu = Mu },
         HypervolumeEvery = HvEvery,

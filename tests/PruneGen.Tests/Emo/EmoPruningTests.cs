@@ -29,7 +29,7 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
 
     private static readonly EmoOptions Small = new()
     {
-        PruneEpoch = 1, MacsReduction = 0.3, Population = 6, Generations = 3, CalibrationImages = 96, CalibrationBatch = 48,
+        PruneEpoch = 1, MacsReduction = 0.3, Population = 6, Generations = 3, CalibrationImages = 96, HoldoutImages = 96, CalibrationBatch = 48,
         DetectorSteps = 50, Constraint = new ConstraintTrainingOptions { Steps = 6 }, HypervolumeEvery = 1, HypervolumePoints = 4, Seed = 2,
     };
 
@@ -71,8 +71,11 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
         Assert.Equal(1 + 6 * k * 4, facts["evaluations"]!.GetValue<long>()); // divide and conquer: k * (1 + 6 * 4)
         if (facts["reached"]!.GetValue<bool>()) Assert.True(network.Macs <= 0.7 * split.FullMacs);
         // Best-so-far hypervolume never falls as evaluations grow.
+        // At divide and conquer's checkpoints (generations 0..3), i.e. after as many evaluations.
         double[] hv = facts["hv_curve"]!.AsArray().Select(p => p![1]!.GetValue<double>()).ToArray();
-        Assert.Equal(k * 4, hv.Length);
+        Assert.Equal([1 + 6 * k, 1 + 6 * k * 2, 1 + 6 * k * 3, 1 + 6 * k * 4], facts["hv_curve"]!.AsArray().Select(p => p![0]!.GetValue<long>()));
+        Assert.Equal("holdout", facts["hv_data"]!.GetValue<string>());
+        Assert.Equal(96, facts["hv_images"]!.GetValue<long>());
         for (int i = 1; i < hv.Length; i++) Assert.True(hv[i] >= hv[i - 1] - 1e-12);
         Assert.False(facts["constraint_training"]!["enabled"]!.GetValue<bool>());
         JsonArray front = facts["whole_front"]!.AsArray();

@@ -35,6 +35,12 @@ public sealed record EmoOptions
 
     public int CalibrationBatch { get; init; } = 256;
 
+    /// <summary>
+    /// Further training images, disjoint from the calibration ones, on which the hypervolume curves'
+    /// candidates are scored (<c>holdout_images</c>; 0 scores them on the calibration images).
+    /// </summary>
+    public int HoldoutImages { get; init; } = 1024;
+
     /// <summary>Full-batch Adam steps of each feature detector.</summary>
     public int DetectorSteps { get; init; } = 200;
 
@@ -64,6 +70,7 @@ public sealed record EmoOptions
         if (Population < 2) throw new ArgumentOutOfRangeException("population", Population, "NSGA-II needs a population of at least 2");
         if (Generations < 0) throw new ArgumentOutOfRangeException("generations", Generations, "generations cannot be negative");
         if (CalibrationImages < 1) throw new ArgumentOutOfRangeException("calibration_images", CalibrationImages, "at least one calibration image is needed");
+        if (HoldoutImages < 0) throw new ArgumentOutOfRangeException("holdout_images", HoldoutImages, "cannot be negative");
         if (CalibrationBatch < 1) throw new ArgumentOutOfRangeException("calibration_batch", CalibrationBatch, "the calibration batch must hold at least one image");
         if (DetectorSteps < 0) throw new ArgumentOutOfRangeException("detector_steps", DetectorSteps, "detector steps cannot be negative");
         if (HypervolumeEvery < 1) throw new ArgumentOutOfRangeException("hv_every", HypervolumeEvery, "must be at least 1");

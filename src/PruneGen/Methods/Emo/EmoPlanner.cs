@@ -38,12 +38,15 @@ public sealed class EmoPlan : IDisposable
 /// evaluations, scored by the real classifier, the front member closest to R* that meets it).
 /// <para>
 /// Both record a hypervolume-versus-evaluations curve in the same objective space: (whole-network
-/// calibration error, whole-network MACs kept as a fraction), reference point (1, 1), computed on
-/// the best front found so far. For the whole-network search that is its archive of evaluated masks.
-/// For divide and conquer it is the set of networks GPIR assembles from the sub-network fronts found
-/// so far at <see cref="EmoOptions.HypervolumePoints"/> values of R* (evenly spaced up to the largest
-/// reachable gain, plus the dense network), each evaluated with the real classifier; these
-/// evaluations serve the comparison only and are not counted as search evaluations.
+/// error, whole-network MACs kept as a fraction), reference point (1, 1), with the error of the real
+/// classifier on held-out training images that neither search sees (the calibration images when there
+/// are none; a search scored on the very images it optimised overfits them). The points at a budget
+/// are every candidate the search has put forward so far: for the whole-network search, the members of
+/// its (calibration) front; for divide and conquer, the networks GPIR assembles from the sub-network
+/// fronts at <see cref="EmoOptions.HypervolumePoints"/> values of R* (evenly spaced up to the largest
+/// reachable gain, plus the dense network). Both are taken at divide and conquer's checkpoints
+/// (every <see cref="EmoOptions.HypervolumeEvery"/> generations; the whole-network search after the
+/// same number of evaluations). These scoring evaluations are not counted as search evaluations.
 /// </para>
 /// </summary>
 public static class EmoPlanner
@@ -52,8 +55,12 @@ public static class EmoPlanner
     public static readonly double[] HypervolumeReference = [1.0, 1.0];
 
     /// <param name="memoryFormat">Layout for the problems' network copies (that of the cached features).</param>
+    /// <param name="holdout">
+    /// Images neither search sees (inputs only), on which the candidates behind the hypervolume curves are
+    /// scored; null scores them on the calibration images.
+    /// </param>
     public static EmoPlan Plan(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, EmoOptions options, Action<string>? log = null,
-        MemoryFormat memoryFormat = MemoryFormat.Contiguous)
+        MemoryFormat memoryFormat = MemoryFormat.Contiguous, FeatureCache? holdout = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(split);
@@ -63,8 +70,8 @@ public static class EmoPlanner
         split.RequireFullWidths(network);
         log ??= _ => { };
         return options.Search == EmoSearchKind.DivideAndConquer
-            ? DivideAndConquer(network, split, cache, options, log, memoryFormat)
-            : WholeNetwork(network, split, cache, options, log, memoryFormat);
+            ? DivideAndConquer(network, split, cache, options, log, memoryFormat, holdout)
+            : WholeNetwork(network, split, cache, options, log, memoryFormat, holdout);
     }
 
     /// <summary>A copy of the network with the same weights, for a problem to own.</summary>
@@ -78,7 +85,7 @@ public static class EmoPlanner
     }
 
     private static EmoPlan DivideAndConquer(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, EmoOptions options, Action<string> log,
-        MemoryFormat memoryFormat)
+        MemoryFormat memoryFormat, FeatureCache? holdout)
     {
         int K = split.Parts.Count;
         var detectors = new List<FeatureDetector>();
@@ -115,7 +122,8 @@ public static class EmoPlanner
             long evaluations = results.Sum(r => r.Evaluations);
             log($"EMO: {evaluations} evaluations in {seconds:0.0} s ({evaluations / Math.Max(seconds, 1e-9):0.0}/s)");
 
-            using var whole = new WholeNetworkProblem(split, Copy(network, memoryFormat), cache, memoryFormat);
+            // Assemblies are scored with the real classifier on the held-out images (or the calibration ones).
+            using var whole = new WholeNetworkProblem(split, Copy(network, memoryFormat), holdout ?? cache, memoryFormat);
             var errorCache = new Dictionary<string, double>();
             double WholeError(bool[][] masks)
             {
@@ -201,7 +209,9 @@ public static class EmoPlanner
                     ["total_impairment"] = choice.TotalImpairment,
                     ["uniform_total_impairment"] = double.IsFinite(uniform) ? uniform : null,
                 },
-                ["calibration_error"] = chosenError,
+                ["hv_data"] = holdout is null ? "calibration" : "holdout",
+                ["hv_images"] = (holdout ?? cache).Count,
+                ["choice_error"] = chosenError,
                 ["hv_reference"] = new JsonArray(HypervolumeReference[0], HypervolumeReference[1]),
                 ["hv_curve"] = curve,
                 ["hv_final"] = curve.Count > 0 ? curve[^1]![1]!.GetValue<double>() : 0,
@@ -223,7 +233,7 @@ public static class EmoPlanner
     }
 
     private static EmoPlan WholeNetwork(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, EmoOptions options, Action<string> log,
-        MemoryFormat memoryFormat)
+        MemoryFormat memoryFormat, FeatureCache? holdout)
     {
         int K = split.Parts.Count;
         int generations = K * (options.Generations + 1) - 1;
@@ -246,13 +256,30 @@ public static class EmoPlanner
         double seconds = clock.Elapsed.TotalSeconds;
         log($"EMO whole-network baseline: {result.Evaluations} evaluations in {seconds:0.0} s ({result.Evaluations / Math.Max(seconds, 1e-9):0.0}/s)");
 
-        var curve = new JsonArray();
-        for (int g = 0; g <= generations; g++)
+        // Hypervolume at divide and conquer's checkpoints: every front member put forward so far, scored
+        // with the classifier on the held-out images (the calibration error it was searched with when none).
+        var hvClock = Stopwatch.StartNew();
+        using WholeNetworkProblem? scorer = holdout is null ? null : new WholeNetworkProblem(split, Copy(network, memoryFormat), holdout, memoryFormat);
+        var scored = new Dictionary<string, (double Error, double Fraction)>();
+        (double Error, double Fraction) Score(ArchivedMask c)
         {
-            int prefix = 1 + options.Population * (g + 1);
-            double hv = Hypervolume.Compute2D(WholePoints(problem.Archive.Front(prefix), split.FullMacs), HypervolumeReference[0], HypervolumeReference[1]);
+            string key = EvaluationArchive.Key(c.Mask);
+            if (!scored.TryGetValue(key, out var point))
+                scored[key] = point = (scorer?.Error(split.SplitMask(c.Mask)) ?? c.Error, (double)c.Macs / split.FullMacs);
+            return point;
+        }
+        var curve = new JsonArray();
+        foreach (int g in Enumerable.Range(0, options.Generations + 1).Where(g => g % options.HypervolumeEvery == 0 || g == options.Generations))
+        {
+            int prefix = 1 + options.Population * K * (g + 1); // after generation K*(g+1) - 1: divide and conquer's evaluations at its generation g
+            foreach (ArchivedMask c in problem.Archive.Front(prefix)) Score(c);
+            double hv = Hypervolume.Compute2D(scored.Values.Select(p => new[] { p.Error, p.Fraction }).ToArray(), HypervolumeReference[0], HypervolumeReference[1]);
             curve.Add(new JsonArray((long)prefix, hv));
         }
+        double hvSeconds = hvClock.Elapsed.TotalSeconds;
+        log($"EMO whole-network baseline: hypervolume curve from {scored.Count} front members scored in {hvSeconds:0.0} s");
+        double[][] all = scored.Values.Select(p => new[] { p.Error, p.Fraction }).ToArray();
+        var wholeFront = PruneGen.Search.Pareto.Dominance.NonDominated(all).OrderBy(p => p[1]).Select(p => (p[0], p[1])).ToArray();
 
         IReadOnlyList<ArchivedMask> front = problem.Archive.Front();
         long required = Gpir.RequiredGain(options.MacsReduction, split.FullMacs);
@@ -279,16 +306,18 @@ public static class EmoPlanner
             ["threads"] = threads,
             ["dense_error"] = result.DenseError,
             ["calibration_error"] = pick.Error,
+            ["hv_data"] = holdout is null ? "calibration" : "holdout",
+            ["hv_images"] = (holdout ?? cache).Count,
+            ["choice_error"] = Score(pick).Error,
+            ["hv_scored_networks"] = scored.Count,
+            ["hv_seconds"] = hvSeconds,
             ["hv_reference"] = new JsonArray(HypervolumeReference[0], HypervolumeReference[1]),
             ["hv_curve"] = curve,
             ["hv_final"] = curve.Count > 0 ? curve[^1]![1]!.GetValue<double>() : 0,
-            ["whole_front"] = Pairs(front.Select(c => (c.Error, (double)c.Macs / split.FullMacs))),
+            ["whole_front"] = Pairs(wholeFront),
         };
         return new EmoPlan(chosen, [], facts);
     }
-
-    private static double[][] WholePoints(IEnumerable<ArchivedMask> front, long fullMacs) =>
-        front.Select(c => new[] { c.Error, (double)c.Macs / fullMacs }).ToArray();
 
     private static GpirFront[] ToGpirFronts(SubNetworkSplit split, IReadOnlyList<SubNetworkProblem> problems, IReadOnlyList<IReadOnlyList<ArchivedMask>> fronts) =>
         Enumerable.Range(0, problems.Count).Select(k =>

@@ -76,20 +76,19 @@ public sealed class EmoPruning : TrainingMethod
         var split = SubNetworkSplit.Of(network.Structure);
         split.RequireFullWidths(network);
         DataLoader train = context.TrainingData ?? throw new InvalidOperationException("EMO draws its calibration images from the training set, but the trainer gave none");
-        ImageDataset calibrationSet = train.Dataset.Count > Options.CalibrationImages ? train.Dataset.Subset(Options.CalibrationImages, Options.Seed) : train.Dataset;
-        var calibration = new DataLoader(calibrationSet, train.Options with
-        {
-            BatchSize = Options.CalibrationBatch,
-            Shuffle = false,
-            DropLast = false,
-            Augmentation = null,
-            MemoryFormat = MemoryFormat.Contiguous,
-        });
+        // One seeded, stratified draw: its first images calibrate, the rest are held out for scoring.
+        int calibrationCount = Math.Min(Options.CalibrationImages, train.Dataset.Count);
+        int holdoutCount = Math.Min(Options.HoldoutImages, train.Dataset.Count - calibrationCount);
+        ImageDataset drawn = train.Dataset.Subset(calibrationCount + holdoutCount, Options.Seed);
+        DataLoader Loader(int from, int count, string name) => new(
+            drawn.Select(Enumerable.Range(from, count).ToArray(), $"{train.Dataset.Name} {name}"),
+            train.Options with { BatchSize = Options.CalibrationBatch, Shuffle = false, DropLast = false, Augmentation = null, MemoryFormat = MemoryFormat.Contiguous });
 
         MemoryFormat layout = context.Settings.MemoryFormat;
-        using FeatureCache cache = FeatureCache.Build(network, split, calibration, layout);
-        context.Observer.OnMessage($"EMO: cached the features at {split.Parts.Count} cuts for {cache.Count} calibration images");
-        using EmoPlan plan = EmoPlanner.Plan(network, split, cache, Options, context.Observer.OnMessage, layout);
+        using FeatureCache cache = FeatureCache.Build(network, split, Loader(0, calibrationCount, "calibration"), layout);
+        using FeatureCache? holdout = holdoutCount > 0 ? FeatureCache.Build(network, split, Loader(calibrationCount, holdoutCount, "holdout"), layout, inputsOnly: true) : null;
+        context.Observer.OnMessage($"EMO: cached the features at {split.Parts.Count} cuts for {cache.Count} calibration images ({holdout?.Count ?? 0} held out)");
+        using EmoPlan plan = EmoPlanner.Plan(network, split, cache, Options, context.Observer.OnMessage, layout, holdout);
         JsonObject facts = plan.Facts;
 
         // The assembled network with masks enforced by the gates, before and after constraint training.
@@ -168,13 +167,16 @@ public sealed class EmoPruning : TrainingMethod
     /// Plot facts for the run report: named charts, each with labelled series of (x, y) points. Runs
     /// reported together overlay the series of charts with the same name.
     /// </summary>
-    private static JsonObject Plots(JsonObject facts, string label) => new()
+    private static JsonObject Plots(JsonObject facts, string label)
     {
+        string data = facts["hv_data"]?.GetValue<string>() == "holdout" ? "held-out" : "calibration";
+        return new()
+        {
         ["emo_hypervolume"] = new JsonObject
         {
             ["title"] = "Search hypervolume vs evaluations",
             ["x"] = "evaluations",
-            ["y"] = "hypervolume of (calibration error, MACs kept), ref. (1, 1)",
+            ["y"] = $"hypervolume of ({data} error, MACs kept), ref. (1, 1)",
             ["kind"] = "line",
             ["series"] = new JsonObject { [label] = facts["hv_curve"]!.DeepClone() },
         },
@@ -182,11 +184,12 @@ public sealed class EmoPruning : TrainingMethod
         {
             ["title"] = "Whole-network front found by the search",
             ["x"] = "MACs kept (fraction)",
-            ["y"] = "calibration error",
+            ["y"] = $"{data} error",
             ["kind"] = "scatter",
             ["series"] = new JsonObject { [label] = new JsonArray(facts["whole_front"]!.AsArray().Select(p => (JsonNode)new JsonArray(p![1]!.GetValue<double>(), p[0]!.GetValue<double>())).ToArray()) },
         },
-    };
+        };
+    }
 
     public override JsonObject? SaveState() => new() { ["pruned"] = _pruned };
 

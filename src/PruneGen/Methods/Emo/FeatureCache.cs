@@ -27,7 +27,7 @@ public sealed class FeatureCache : IDisposable
     /// <summary>Number of cached batches.</summary>
     public int Batches => _labels.Length;
 
-    /// <summary>Number of cuts cached (K + 1).</summary>
+    /// <summary>Number of cuts cached (K + 1, or 1 for inputs only).</summary>
     public int Cuts => _features.Length;
 
     /// <summary>Batch <paramref name="batch"/> of F_<paramref name="cut"/>.</summary>
@@ -37,14 +37,16 @@ public sealed class FeatureCache : IDisposable
 
     /// <summary>Runs the network's members cut by cut over every batch of <paramref name="data"/> (epoch 0's order).</summary>
     /// <param name="memoryFormat">Layout of the 4-D features (channels-last matches a network trained in it: faster convolutions on CPU).</param>
-    public static FeatureCache Build(IPrunableNetwork network, SubNetworkSplit split, DataLoader data, MemoryFormat memoryFormat = MemoryFormat.Contiguous)
+    /// <param name="inputsOnly">Keep F_0 and the labels only (for scoring whole networks); no forward pass is made.</param>
+    public static FeatureCache Build(IPrunableNetwork network, SubNetworkSplit split, DataLoader data, MemoryFormat memoryFormat = MemoryFormat.Contiguous,
+        bool inputsOnly = false)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(data);
         var module = (nn.Module<Tensor, Tensor>)network;
         bool wasTraining = module.training;
-        var features = Enumerable.Range(0, split.Parts.Count + 1).Select(_ => new List<Tensor>()).ToArray();
+        var features = Enumerable.Range(0, inputsOnly ? 1 : split.Parts.Count + 1).Select(_ => new List<Tensor>()).ToArray();
         var labels = new List<Tensor>();
         long count = 0;
         module.eval();
@@ -57,7 +59,7 @@ public sealed class FeatureCache : IDisposable
                 Tensor x = Laid(batch.Images, memoryFormat);
                 features[0].Add(x.detach().DetachFromDisposeScope());
                 network.Gates.BeginForward(x);
-                for (int k = 0; k < split.Parts.Count; k++)
+                for (int k = 0; k < features.Length - 1; k++)
                 {
                     foreach (int member in split.Parts[k].Members) x = network.ForwardMember(member, x);
                     features[k + 1].Add(Laid(x, memoryFormat).DetachFromDisposeScope());
