@@ -68,6 +68,34 @@ public sealed class EmoRunTests : IDisposable
         Assert.Contains("fact_emo_hypervolume.svg", File.ReadAllText(Path.Combine(killed, "report.md")));
     }
 
+    [Fact]
+    public async Task Whole_network_baseline_smoke_run_spends_the_same_evaluations_and_reports_both_plots()
+    {
+        string dnc = Path.Combine(_root, "dnc"), whole = Path.Combine(_root, "whole-network");
+        string[] args = RunArgs(dnc);
+        Task<ExperimentsProgram.Result> first = Task.Run(() => ExperimentsProgram.Run(Timeout, args));
+        string[] wholeArgs = [.. RunArgs(whole)];
+        wholeArgs[1] = "resnet20-emo-whole-smoke";
+        ExperimentsProgram.Result second = ExperimentsProgram.Run(Timeout, wholeArgs);
+        Assert.True(second.ExitCode == 0, $"run failed ({second.ExitCode}):\n{second.Output}\n{second.Error}");
+        ExperimentsProgram.Result firstResult = await first;
+        Assert.True(firstResult.ExitCode == 0, $"run failed ({firstResult.ExitCode}):\n{firstResult.Output}\n{firstResult.Error}");
+        Assert.Contains("EMO whole-network baseline: 336 bits", second.Output);
+
+        JsonObject a = Summary(dnc)["facts"]!["emo"]!.AsObject(), b = Summary(whole)["facts"]!["emo"]!.AsObject();
+        Assert.Equal("whole_network", b["search"]!.GetValue<string>());
+        Assert.Equal(a["evaluations"]!.GetValue<long>() - 2, b["evaluations"]!.GetValue<long>()); // 3 dense references against 1
+        Assert.Equal(a["hv_curve"]!.AsArray().Count, b["hv_curve"]!.AsArray().Count);
+
+        // One report over both runs overlays their hypervolume curves and fronts.
+        string report = Path.Combine(_root, "report");
+        ExperimentsProgram.Result written = ExperimentsProgram.Run(Timeout, "report", dnc, whole, "--out", report);
+        Assert.True(written.ExitCode == 0, $"report failed ({written.ExitCode}):\n{written.Output}\n{written.Error}");
+        string svg = File.ReadAllText(Path.Combine(report, "plots", "fact_emo_hypervolume.svg"));
+        Assert.Contains("dnc", svg);
+        Assert.Contains("whole-network", svg);
+    }
+
     private static List<JsonObject> EpochMetrics(string run) =>
         File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Where(l => l.Trim().Length > 0).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
 
