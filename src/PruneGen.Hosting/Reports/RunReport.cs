@@ -87,6 +87,13 @@ public static class RunReport
             foreach (ReportedRun run in withTheta) Embed(md, plots, $"theta_{Slug(run.Label)}", Theta(run));
         }
 
+        List<(string Name, SvgChart Chart)> factPlots = FactPlots(finished);
+        if (factPlots.Count > 0)
+        {
+            md.Append("## Method plots\n\n");
+            foreach ((string name, SvgChart chart) in factPlots) Embed(md, plots, $"fact_{Slug(name)}", chart);
+        }
+
         string reportPath = Path.Combine(outputDirectory, RunDirectory.ReportFile);
         RunDirectory.WriteAtomically(reportPath, md.ToString());
         return reportPath;
@@ -172,6 +179,40 @@ public static class RunReport
             chart.Add(name[MetricNames.ThetaPrefix.Length..], SeriesKind.Line,
                 run.Metrics.Where(m => m[name] is double v && double.IsFinite(v)).Select(m => ((double)m.Epoch, m[name]!.Value)));
         return chart;
+    }
+
+    /// <summary>
+    /// Charts a method described in its facts under <c>plots</c>: <c>{ name: { title, x, y, kind: line|scatter,
+    /// series: { label: [[x, y], ...] } } }</c>. Charts of the same name from several runs are overlaid,
+    /// each series labelled with its run (e.g. two searches' hypervolume curves in one chart).
+    /// </summary>
+    private static List<(string Name, SvgChart Chart)> FactPlots(IReadOnlyList<ReportedRun> runs)
+    {
+        var charts = new List<(string Name, SvgChart Chart)>();
+        foreach (ReportedRun run in runs)
+        {
+            if (run.Summary?.Facts?["plots"] is not System.Text.Json.Nodes.JsonObject plots) continue;
+            foreach ((string name, System.Text.Json.Nodes.JsonNode? node) in plots)
+            {
+                if (node is not System.Text.Json.Nodes.JsonObject plot || plot["series"] is not System.Text.Json.Nodes.JsonObject series) continue;
+                int at = charts.FindIndex(c => c.Name == name);
+                if (at < 0)
+                {
+                    charts.Add((name, new SvgChart((string?)plot["title"] ?? name, (string?)plot["x"] ?? "x", (string?)plot["y"] ?? "y")));
+                    at = charts.Count - 1;
+                }
+                SeriesKind kind = (string?)plot["kind"] == "scatter" ? SeriesKind.Scatter : SeriesKind.Line;
+                foreach ((string label, System.Text.Json.Nodes.JsonNode? points) in series)
+                {
+                    if (points is not System.Text.Json.Nodes.JsonArray array) continue;
+                    var xy = array.OfType<System.Text.Json.Nodes.JsonArray>().Where(p => p.Count >= 2)
+                        .Select(p => (p[0]!.GetValue<double>(), p[1]!.GetValue<double>())).ToList();
+                    string seriesName = runs.Count == 1 ? label : series.Count == 1 ? run.Label : $"{run.Label}: {label}";
+                    if (xy.Count > 0) charts[at].Chart.Add(seriesName, kind, xy);
+                }
+            }
+        }
+        return charts.Where(c => c.Chart.Series.Count > 0).ToList();
     }
 
     private static void Embed(StringBuilder md, string plots, string name, SvgChart chart)

@@ -60,7 +60,7 @@ public sealed class Trainer
     public TrainingOutcome Run(CancellationToken stop = default)
     {
         TrainableNetwork network = _networkFactory(null);
-        var context = new TrainingContext(_settings, network, _method, CreateSchedule(), _observer) { StepsPerEpoch = StepsPerEpoch, EvaluationData = _test };
+        var context = new TrainingContext(_settings, network, _method, CreateSchedule(), _observer) { StepsPerEpoch = StepsPerEpoch, EvaluationData = _test, TrainingData = _train };
         try
         {
             context.ApplyMemoryFormat();
@@ -98,6 +98,7 @@ public sealed class Trainer
         {
             StepsPerEpoch = StepsPerEpoch,
             EvaluationData = _test,
+            TrainingData = _train,
             Epoch = state.Epoch,
             GlobalStep = state.GlobalStep,
             Facts = state.Facts,

@@ -36,6 +36,12 @@ public sealed class TrainingContext : IDisposable
     /// </summary>
     public DataLoader? EvaluationData { get; internal init; }
 
+    /// <summary>
+    /// The run's training set loader (null when a context is built without one), e.g. for a method that
+    /// draws a calibration subset from the training images.
+    /// </summary>
+    public DataLoader? TrainingData { get; internal init; }
+
     /// <summary>0-based epoch in progress.</summary>
     public int Epoch { get; internal set; }
 

@@ -166,7 +166,7 @@ public sealed class OneShotScheduleTests : IDisposable
         manual_seed(7);
         TrainingOutcome outcome = NewTrainer(Method(LatencyPlanner.Mdp, StartFrom(run)), observer: losses).Run();
         outcome.Network.Dispose();
-        Assert.Equal(run, outcome.Facts[PruneThenFineTune.DenseRunFact]!.GetValue<string>());
+        Assert.Equal(run, outcome.Facts[DenseStart.Fact]!.GetValue<string>());
 
         // The first step's loss is the saved network's on the first batch (training mode, as the trainer runs it).
         using var scope = NewDisposeScope();

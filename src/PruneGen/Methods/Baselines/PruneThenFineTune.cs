@@ -59,8 +59,6 @@ public sealed class PruneThenFineTune : TrainingMethod
     /// <summary>Name of the run-summary fact describing the pruning step.</summary>
     public const string PruningFact = "pruning";
 
-    /// <summary>Name of the run fact naming the trained network the run started from.</summary>
-    public const string DenseRunFact = "dense_run";
 
     private TaylorImportance? _taylor;
     private (int Steps, double[]?[] Sums)? _restoredTaylor;
@@ -100,12 +98,7 @@ public sealed class PruneThenFineTune : TrainingMethod
         if (Schedule.PruneEpoch > context.Settings.Epochs)
             throw new ArgumentOutOfRangeException("prune_epoch", Schedule.PruneEpoch, $"prune_epoch {Schedule.PruneEpoch} is after the last of the run's {context.Settings.Epochs} epochs");
         // A resumed run continues from its checkpoint's weights, which already started from the dense run.
-        if (Schedule.DenseStart is { } dense && !_resumed)
-        {
-            dense.LoadInto(context.Network);
-            context.Facts[DenseRunFact] = dense.Source;
-            context.Observer.OnMessage($"started from the trained network of dense_run '{dense.Source}'");
-        }
+        Schedule.DenseStart?.StartFresh(context, _resumed);
         if (!_pruned)
         {
             Step.Prepare(context.Network.Prunable, context.Observer.OnMessage);

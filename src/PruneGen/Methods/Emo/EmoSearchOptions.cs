@@ -19,4 +19,10 @@ public sealed record EmoSearchOptions
 
     /// <summary>Sub-network searches run at the same time (each evaluates its own batches).</summary>
     public int MaxParallelSearches { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// libtorch threads each search's worker uses while it evaluates (libtorch's thread count belongs to
+    /// the OS thread, so each worker sets it for itself and restores it after); 0 leaves it as it is.
+    /// </summary>
+    public int ThreadsPerSearch { get; init; }
 }

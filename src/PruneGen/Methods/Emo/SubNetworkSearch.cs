@@ -116,7 +116,19 @@ public static class DivideAndConquerSearch
         var results = new SubNetworkSearchResult[problems.Count];
         Parallel.For(0, problems.Count,
             new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelSearches, CancellationToken = cancellationToken },
-            k => results[k] = SubNetworkSearch.Run(problems[k], options, streamKey: k, cancellationToken: cancellationToken));
+            k =>
+            {
+                int before = PruneGen.Torch.torch.get_num_threads();
+                if (options.ThreadsPerSearch > 0) PruneGen.Torch.torch.set_num_threads(options.ThreadsPerSearch);
+                try
+                {
+                    results[k] = SubNetworkSearch.Run(problems[k], options, streamKey: k, cancellationToken: cancellationToken);
+                }
+                finally
+                {
+                    if (options.ThreadsPerSearch > 0) PruneGen.Torch.torch.set_num_threads(before);
+                }
+            });
         return results;
     }
 }

@@ -51,6 +51,22 @@ public sealed record DenseStart(string Source, string ModelPath)
         }
     }
 
+    /// <summary>Run fact naming the dense run a run started from.</summary>
+    public const string Fact = "dense_run";
+
+    /// <summary>
+    /// At a method's start: loads the dense network into a fresh run, records the fact and says so.
+    /// A resumed run does nothing here, since its checkpoint's weights already started from the dense run.
+    /// </summary>
+    public void StartFresh(TrainingContext context, bool resumed)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (resumed) return;
+        LoadInto(context.Network);
+        context.Facts[Fact] = Source;
+        context.Observer.OnMessage($"started from the trained network of dense_run '{Source}'");
+    }
+
     private static List<string> Differences(WidthsSidecar saved, WidthsSidecar wanted)
     {
         var differences = new List<string>();

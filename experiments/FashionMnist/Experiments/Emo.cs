@@ -1,0 +1,128 @@
+using PruneGen.Experiments;
+using PruneGen.Methods.Emo;
+using PruneGen.Training;
+using PruneGen.Zoo;
+
+namespace PruneGen.FashionMnist.Experiments;
+
+/// <summary>
+/// Divide-and-conquer evolutionary multi-objective pruning (METHODS.md §3) under the shared budget:
+/// dense training for <c>prune_epoch</c> epochs (or a trained network loaded with <c>dense_run</c>), the search on cached calibration features at the
+/// end of that epoch (R* = <c>macs_reduction</c> of the MACs removed), constraint training, slimming,
+/// fine-tuning for the remaining epochs. The <c>-whole</c> experiment is the whole-network NSGA-II
+/// baseline at the same number of evaluations; compare the two with
+/// <c>report &lt;run of resnet20-emo&gt; &lt;run of resnet20-emo-whole&gt;</c> (hypervolume-versus-evaluations
+/// curves and fronts in one space, plotted from the runs' facts).
+/// </summary>
+public abstract class EmoExperiment : OneShotOptions
+{
+    [Option("R*: fraction of the dense network's MACs to remove (0.5 = half the MACs, a 2x MAC reduction)", Default = 0.5, Min = 0.0, Max = 0.95)]
+    public double MacsReduction { get; set; }
+
+    [Option("NSGA-II population of each search", Default = 20, Min = 2, Max = 10_000)]
+    public int Population { get; set; }
+
+    [Option("generations of each sub-network search (the whole-network search gets K*(generations+1)-1, the same evaluations)", Default = 20, Min = 0, Max = 100_000)]
+    public int Generations { get; set; }
+
+    [Option("training images whose features are cached and on which masks are scored (seeded, stratified)", Default = 2048, Min = 1, Max = 1_000_000)]
+    public int CalibrationImages { get; set; }
+
+    [Option("further training images, disjoint from the calibration ones, on which the hypervolume curves' candidates are scored (0: the calibration images)", Default = 1024, Min = 0, Max = 1_000_000)]
+    public int HoldoutImages { get; set; }
+
+    [Option("cross-network constraint training of the chosen sub-networks (false: the ablation)", Default = true)]
+    public bool ConstraintTraining { get; set; }
+
+    [Option("Adam steps of constraint training per sub-network", Default = 100, Min = 0, Max = 1_000_000)]
+    public int ConstraintSteps { get; set; }
+
+    [Option("Adam learning rate of constraint training", Default = 0.001, Min = 0.0, Max = 10.0)]
+    public double ConstraintLr { get; set; }
+
+    [Option("mu: weight of the feature-matching term of constraint training", Default = 1.0, Min = 0.0, Max = 1000.0)]
+    public double Mu { get; set; }
+
+    [Option("divide and conquer: hypervolume point every this many generations (and the last)", Default = 5, Min = 1, Max = 100_000)]
+    public int HvEvery { get; set; }
+
+    [Option("divide and conquer: R* values whose GPIR assemblies form the whole-network front of the hypervolume", Default = 16, Min = 1, Max = 1000)]
+    public int HvPoints { get; set; }
+
+    protected virtual EmoSearchKind Search => EmoSearchKind.DivideAndConquer;
+
+    public TrainingMethod CreateMethod() => new EmoPruning(new EmoOptions
+    {
+        Search = Search,
+        MacsReduction = MacsReduction,
+        PruneEpoch = EffectivePruneEpoch,
+        DenseStart = StartingPoint(),
+        Population = Population,
+        Generations = Generations,
+        CalibrationImages = CalibrationImages,
+        HoldoutImages = HoldoutImages,
+        ConstraintTraining = ConstraintTraining,
+        Constraint = new ConstraintTrainingOptions { Steps = ConstraintSteps, LearningRate = ConstraintLr, Mu = Mu },
+        HypervolumeEvery = HvEvery,
+        HypervolumePoints = HvPoints,
+        Seed = Seed,
+    });
+}
+
+[Experiment("resnet20-emo", Network = typeof(ResNet20), Method = "emo", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,
+    Description = "EMO divide and conquer: per-stage NSGA-II on cached features, GPIR to macs_reduction, constraint training, fine-tune")]
+public partial class ResNet20Emo : EmoExperiment;
+
+[Experiment("resnet20-emo-noconstraint", Network = typeof(ResNet20), Method = "emo", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,
+    Description = "EMO ablation: resnet20-emo without cross-network constraint training")]
+[OptionDefault("constraint_training", false)]
+public partial class ResNet20EmoNoConstraint : EmoExperiment;
+
+[Experiment("resnet20-emo-whole", Network = typeof(ResNet20), Method = "emo-whole", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,
+    Description = "EMO baseline: one NSGA-II over the whole network's mask at the same evaluations, same fine-tune")]
+public partial class ResNet20EmoWhole : EmoExperiment
+{
+    protected override EmoSearchKind Search => EmoSearchKind.WholeNetwork;
+}
+
+[Experiment("vgg-emo", Network = typeof(VggSmall), Method = "emo", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,
+    Description = "EMO divide and conquer on the VGG-style network (sub-networks cut after each pooling layer)")]
+public partial class VggEmo : EmoExperiment;
+
+[Experiment("vgg-emo-whole", Network = typeof(VggSmall), Method = "emo-whole", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,
+    Description = "EMO whole-network baseline on the VGG-style network")]
+public partial class VggEmoWhole : EmoExperiment
+{
+    protected override EmoSearchKind Search => EmoSearchKind.WholeNetwork;
+}
+
+/// <summary>
+/// EMO on the synthetic set in a few steps: dense epoch 1, a tiny search (population 4, 2
+/// generations, 64 calibration images), constraint training, fine-tune epoch 2. The integration test
+/// kills it after the search and resumes.
+/// </summary>
+[Experiment("resnet20-emo-smoke", Network = typeof(ResNet20), Method = "emo", Dataset = "synthetic", Epochs = 2, StepsPerEpoch = 4, BatchSize = 32,
+    Description = "EMO divide and conquer on synthetic images, a few steps (smoke test of the search, constraint training and resume)")]
+[OptionDefault("prune_epoch", 1)]
+[OptionDefault("population", 4)]
+[OptionDefault("generations", 2)]
+[OptionDefault("calibration_images", 64)]
+[OptionDefault("constraint_steps", 4)]
+[OptionDefault("hv_every", 1)]
+[OptionDefault("hv_points", 3)]
+public partial class ResNet20EmoSmoke : EmoExperiment;
+
+/// <summary>The whole-network baseline's smoke run: resnet20-emo-smoke's settings, one NSGA-II over the concatenated mask.</summary>
+[Experiment("resnet20-emo-whole-smoke", Network = typeof(ResNet20), Method = "emo-whole", Dataset = "synthetic", Epochs = 2, StepsPerEpoch = 4, BatchSize = 32,
+    Description = "EMO whole-network baseline on synthetic images, a few steps (compare with resnet20-emo-smoke at the same settings)")]
+[OptionDefault("prune_epoch", 1)]
+[OptionDefault("population", 4)]
+[OptionDefault("generations", 2)]
+[OptionDefault("calibration_images", 64)]
+[OptionDefault("constraint_steps", 4)]
+[OptionDefault("hv_every", 1)]
+[OptionDefault("hv_points", 3)]
+public partial class ResNet20EmoWholeSmoke : EmoExperiment
+{
+    protected override EmoSearchKind Search => EmoSearchKind.WholeNetwork;
+}

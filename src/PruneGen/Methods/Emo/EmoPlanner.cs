@@ -1,0 +1,348 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using PruneGen.Search.Indicators;
+using PruneGen.Torch;
+using PruneGen.Structure;
+using static PruneGen.Torch.torch;
+
+namespace PruneGen.Methods.Emo;
+
+/// <summary>What a search chose: one mask per sub-network, the detectors (divide and conquer only) and the facts for the run summary.</summary>
+public sealed class EmoPlan : IDisposable
+{
+    internal EmoPlan(bool[][] partMasks, IReadOnlyList<FeatureDetector> detectors, JsonObject facts)
+    {
+        PartMasks = partMasks;
+        Detectors = detectors;
+        Facts = facts;
+    }
+
+    /// <summary>The chosen mask of every sub-network (bits as in <see cref="SubNetworkSplit"/>).</summary>
+    public IReadOnlyList<bool[]> PartMasks { get; }
+
+    /// <summary>D_1..D_K (empty for the whole-network search).</summary>
+    public IReadOnlyList<FeatureDetector> Detectors { get; }
+
+    public JsonObject Facts { get; }
+
+    public void Dispose()
+    {
+        foreach (FeatureDetector d in Detectors) d.Dispose();
+    }
+}
+
+/// <summary>
+/// The search half of EMO on a trained, unpruned network and its cached calibration features:
+/// divide and conquer (a detector per cut, one NSGA-II per sub-network in parallel, GPIR at R*) or
+/// the whole-network baseline (one NSGA-II over the concatenated mask at the same number of
+/// evaluations, scored by the real classifier, the front member closest to R* that meets it).
+/// <para>
+/// Both record a hypervolume-versus-evaluations curve in the same objective space: (whole-network
+/// error, whole-network MACs kept as a fraction), reference point (1, 1), with the error of the real
+/// classifier on held-out training images that neither search sees (the calibration images when there
+/// are none; a search scored on the very images it optimised overfits them). The points at a budget
+/// are every candidate the search has put forward so far: for the whole-network search, the members of
+/// its (calibration) front; for divide and conquer, the networks GPIR assembles from the sub-network
+/// fronts at <see cref="EmoOptions.HypervolumePoints"/> values of R* (evenly spaced up to the largest
+/// reachable gain, plus the dense network). Both are taken at divide and conquer's checkpoints
+/// (every <see cref="EmoOptions.HypervolumeEvery"/> generations; the whole-network search after the
+/// same number of evaluations). These scoring evaluations are not counted as search evaluations.
+/// </para>
+/// </summary>
+public static class EmoPlanner
+{
+    /// <summary>Reference point of every hypervolume: error 1, all MACs kept.</summary>
+    public static readonly double[] HypervolumeReference = [1.0, 1.0];
+
+    /// <param name="memoryFormat">Layout for the problems' network copies (that of the cached features).</param>
+    /// <param name="holdout">
+    /// Images neither search sees (inputs only), on which the candidates behind the hypervolume curves are
+    /// scored; null scores them on the calibration images.
+    /// </param>
+    public static EmoPlan Plan(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, EmoOptions options, Action<string>? log = null,
+        MemoryFormat memoryFormat = MemoryFormat.Contiguous, FeatureCache? holdout = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        split.RequireFullWidths(network);
+        log ??= _ => { };
+        return options.Search == EmoSearchKind.DivideAndConquer
+            ? DivideAndConquer(network, split, cache, options, log, memoryFormat, holdout)
+            : WholeNetwork(network, split, cache, options, log, memoryFormat, holdout);
+    }
+
+    /// <summary>A copy of the network with the same weights, for a problem to own.</summary>
+    public static IPrunableNetwork Copy(IPrunableNetwork network, MemoryFormat memoryFormat = MemoryFormat.Contiguous)
+    {
+        IPrunableNetwork copy = network.Slim(network.NewMasks());
+        var module = (nn.Module)copy;
+        if (memoryFormat != MemoryFormat.Contiguous) module.to(memoryFormat);
+        module.eval();
+        return copy;
+    }
+
+    private static EmoPlan DivideAndConquer(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, EmoOptions options, Action<string> log,
+        MemoryFormat memoryFormat, FeatureCache? holdout)
+    {
+        int K = split.Parts.Count;
+        var detectors = new List<FeatureDetector>();
+        var problems = new List<SubNetworkProblem>();
+        try
+        {
+            for (int k = 0; k < K; k++)
+            {
+                FeatureDetector detector = FeatureDetector.Train(cache, k + 1, split.Structure.Classes, options.DetectorSteps);
+                detectors.Add(detector);
+            }
+            for (int k = 0; k < K; k++)
+            {
+                if (split.Parts[k].BitCount == 0)
+                    throw new InvalidOperationException($"sub-network '{split.Parts[k].Name}' of {split.Structure.Name} has no prunable unit inside it; EMO needs every sub-network to have some");
+                problems.Add(new SubNetworkProblem(split, k, Copy(network, memoryFormat), cache, detectors[k], memoryFormat));
+            }
+
+            int threads = options.Threads > 0 ? options.Threads : get_num_threads();
+            int parallel = Math.Max(1, Math.Min(K, threads));
+            var searchOptions = new EmoSearchOptions
+            {
+                PopulationSize = options.Population,
+                Generations = options.Generations,
+                Seed = options.Seed,
+                MaxParallelSearches = parallel,
+                ThreadsPerSearch = Math.Max(1, threads / parallel),
+            };
+            log($"EMO: {K} sub-network searches ({string.Join(", ", split.Parts.Select(p => $"{p.Name} {p.BitCount} bits"))}), " +
+                $"population {options.Population}, {options.Generations} generations, {parallel} in parallel on {threads} threads");
+            var clock = Stopwatch.StartNew();
+            IReadOnlyList<SubNetworkSearchResult> results = DivideAndConquerSearch.Run(problems, searchOptions);
+            double seconds = clock.Elapsed.TotalSeconds;
+            long evaluations = results.Sum(r => r.Evaluations);
+            log($"EMO: {evaluations} evaluations in {seconds:0.0} s ({evaluations / Math.Max(seconds, 1e-9):0.0}/s)");
+
+            // Assemblies are scored with the real classifier on the held-out images (or the calibration ones).
+            using var whole = new WholeNetworkProblem(split, Copy(network, memoryFormat), holdout ?? cache, memoryFormat);
+            var errorCache = new Dictionary<string, double>();
+            double WholeError(bool[][] masks)
+            {
+                string key = string.Join("|", masks.Select(EvaluationArchive.Key));
+                if (!errorCache.TryGetValue(key, out double e)) errorCache[key] = e = whole.Error(masks);
+                return e;
+            }
+
+            // The choice at R*, from the fronts of everything each search evaluated.
+            IReadOnlyList<ArchivedMask>[] fronts = problems.Select(p => p.Archive.Front()).ToArray();
+            GpirFront[] gpirFronts = ToGpirFronts(split, problems, fronts);
+            long required = Gpir.RequiredGain(options.MacsReduction, split.FullMacs);
+            long reachable = Gpir.MaxReachableGain(gpirFronts);
+            bool reached = required <= reachable;
+            if (!reached) log($"EMO: R* = {options.MacsReduction} needs {required:N0} MACs removed but the fronts reach only {reachable:N0}; taking the largest reachable gain");
+            GpirChoice choice = Gpir.Solve(gpirFronts, Math.Min(required, reachable));
+            bool[][] chosen = Enumerable.Range(0, K).Select(k => fronts[k][choice.MemberIndices[k]].Mask).ToArray();
+            double uniform = UniformChoice.TryChoose(gpirFronts, Math.Min(required, reachable), out GpirChoice uniformChoice) ? uniformChoice.TotalImpairment : double.NaN;
+
+            // Hypervolume in the whole-network space against evaluations: every assembly evaluated so far counts.
+            var hvClock = Stopwatch.StartNew();
+            var curve = new JsonArray();
+            int generations = options.Generations;
+            var assembled = new Dictionary<string, (double Error, double Fraction)>();
+            foreach (int g in Enumerable.Range(0, generations + 1).Where(g => g % options.HypervolumeEvery == 0 || g == generations))
+            {
+                int prefix = 1 + options.Population * (g + 1);
+                foreach ((string key, double error, double fraction) in Assemble(split, problems, problems.Select(p => p.Archive.Front(prefix)).ToArray(),
+                             options.HypervolumePoints, WholeError))
+                    assembled[key] = (error, fraction);
+                double hv = Hypervolume.Compute2D(assembled.Values.Select(p => new[] { p.Error, p.Fraction }).ToArray(), HypervolumeReference[0], HypervolumeReference[1]);
+                curve.Add(new JsonArray((long)prefix * K, hv));
+            }
+            double[][] all = assembled.Values.Select(p => new[] { p.Error, p.Fraction }).ToArray();
+            var finalFront = PruneGen.Search.Pareto.Dominance.NonDominated(all).OrderBy(p => p[1]).Select(p => (p[0], p[1])).ToArray();
+            double hvSeconds = hvClock.Elapsed.TotalSeconds;
+            int assembledCount = errorCache.Count;
+            log($"EMO: hypervolume curve from {assembledCount} assembled networks evaluated with the classifier in {hvSeconds:0.0} s");
+
+            double chosenError = WholeError(chosen);
+            long chosenMacs = split.WholeMacs(chosen);
+            var parts = new JsonArray();
+            for (int k = 0; k < K; k++)
+            {
+                ArchivedMask pick = fronts[k][choice.MemberIndices[k]];
+                parts.Add(new JsonObject
+                {
+                    ["name"] = split.Parts[k].Name,
+                    ["bits"] = split.Parts[k].BitCount,
+                    ["dense_macs"] = problems[k].DenseMacs,
+                    ["dense_error"] = results[k].DenseError,
+                    ["evaluations"] = results[k].Evaluations,
+                    ["front"] = Pairs(fronts[k].Select(c => (c.Error, (double)c.Macs / problems[k].DenseMacs))),
+                    ["chosen"] = new JsonObject
+                    {
+                        ["error"] = pick.Error,
+                        ["impairment"] = gpirFronts[k].Members[choice.MemberIndices[k]].Impairment,
+                        ["gain_macs"] = gpirFronts[k].Members[choice.MemberIndices[k]].GainMacs,
+                        ["kept_units"] = pick.Mask.Count(b => b),
+                        ["removed_blocks"] = new JsonArray(split.Decode(k, pick.Mask).RemovedBlocks.Select(b => (JsonNode)split.Structure.Blocks[b].Name).ToArray()),
+                    },
+                });
+            }
+            var facts = new JsonObject
+            {
+                ["search"] = "divide_and_conquer",
+                ["macs_reduction"] = options.MacsReduction,
+                ["required_gain_macs"] = required,
+                ["reached"] = reached,
+                ["gain_macs"] = choice.TotalGainMacs,
+                ["achieved_reduction"] = (double)(split.FullMacs - chosenMacs) / split.FullMacs,
+                ["calibration_images"] = cache.Count,
+                ["population"] = options.Population,
+                ["generations"] = options.Generations,
+                ["evaluations"] = evaluations,
+                ["search_seconds"] = seconds,
+                ["evaluations_per_second"] = evaluations / Math.Max(seconds, 1e-9),
+                ["threads"] = threads,
+                ["parallel_searches"] = parallel,
+                ["parts"] = parts,
+                ["gpir"] = new JsonObject
+                {
+                    ["total_impairment"] = choice.TotalImpairment,
+                    ["uniform_total_impairment"] = double.IsFinite(uniform) ? uniform : null,
+                },
+                ["hv_data"] = holdout is null ? "calibration" : "holdout",
+                ["hv_images"] = (holdout ?? cache).Count,
+                ["choice_error"] = chosenError,
+                ["hv_reference"] = new JsonArray(HypervolumeReference[0], HypervolumeReference[1]),
+                ["hv_curve"] = curve,
+                ["hv_final"] = curve.Count > 0 ? curve[^1]![1]!.GetValue<double>() : 0,
+                ["hv_assembled_networks"] = assembledCount,
+                ["hv_seconds"] = hvSeconds,
+                ["whole_front"] = Pairs(finalFront),
+            };
+            return new EmoPlan(chosen, detectors.ToArray(), facts);
+        }
+        catch
+        {
+            foreach (FeatureDetector d in detectors) d.Dispose();
+            throw;
+        }
+        finally
+        {
+            foreach (SubNetworkProblem p in problems) p.Dispose();
+        }
+    }
+
+    private static EmoPlan WholeNetwork(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, EmoOptions options, Action<string> log,
+        MemoryFormat memoryFormat, FeatureCache? holdout)
+    {
+        int K = split.Parts.Count;
+        int generations = K * (options.Generations + 1) - 1;
+        int threads = options.Threads > 0 ? options.Threads : get_num_threads();
+        using var problem = new WholeNetworkProblem(split, Copy(network, memoryFormat), cache, memoryFormat);
+        var searchOptions = new EmoSearchOptions { PopulationSize = options.Population, Generations = generations, Seed = options.Seed };
+        log($"EMO whole-network baseline: {split.TotalBits} bits, population {options.Population}, {generations} generations on {threads} threads");
+        int before = get_num_threads();
+        if (options.Threads > 0) set_num_threads(options.Threads);
+        var clock = Stopwatch.StartNew();
+        SubNetworkSearchResult result;
+        try
+        {
+            result = SubNetworkSearch.Run(problem, searchOptions);
+        }
+        finally
+        {
+            if (options.Threads > 0) set_num_threads(before);
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        log($"EMO whole-network baseline: {result.Evaluations} evaluations in {seconds:0.0} s ({result.Evaluations / Math.Max(seconds, 1e-9):0.0}/s)");
+
+        // Hypervolume at divide and conquer's checkpoints: every front member put forward so far, scored
+        // with the classifier on the held-out images (the calibration error it was searched with when none).
+        var hvClock = Stopwatch.StartNew();
+        using WholeNetworkProblem? scorer = holdout is null ? null : new WholeNetworkProblem(split, Copy(network, memoryFormat), holdout, memoryFormat);
+        var scored = new Dictionary<string, (double Error, double Fraction)>();
+        (double Error, double Fraction) Score(ArchivedMask c)
+        {
+            string key = EvaluationArchive.Key(c.Mask);
+            if (!scored.TryGetValue(key, out var point))
+                scored[key] = point = (scorer?.Error(split.SplitMask(c.Mask)) ?? c.Error, (double)c.Macs / split.FullMacs);
+            return point;
+        }
+        var curve = new JsonArray();
+        foreach (int g in Enumerable.Range(0, options.Generations + 1).Where(g => g % options.HypervolumeEvery == 0 || g == options.Generations))
+        {
+            int prefix = 1 + options.Population * K * (g + 1); // after generation K*(g+1) - 1: divide and conquer's evaluations at its generation g
+            foreach (ArchivedMask c in problem.Archive.Front(prefix)) Score(c);
+            double hv = Hypervolume.Compute2D(scored.Values.Select(p => new[] { p.Error, p.Fraction }).ToArray(), HypervolumeReference[0], HypervolumeReference[1]);
+            curve.Add(new JsonArray((long)prefix, hv));
+        }
+        double hvSeconds = hvClock.Elapsed.TotalSeconds;
+        log($"EMO whole-network baseline: hypervolume curve from {scored.Count} front members scored in {hvSeconds:0.0} s");
+        double[][] all = scored.Values.Select(p => new[] { p.Error, p.Fraction }).ToArray();
+        var wholeFront = PruneGen.Search.Pareto.Dominance.NonDominated(all).OrderBy(p => p[1]).Select(p => (p[0], p[1])).ToArray();
+
+        IReadOnlyList<ArchivedMask> front = problem.Archive.Front();
+        long required = Gpir.RequiredGain(options.MacsReduction, split.FullMacs);
+        ArchivedMask? pick = front.Where(c => split.FullMacs - c.Macs >= required).OrderByDescending(c => c.Macs).ThenBy(c => c.Error).FirstOrDefault();
+        bool reached = pick is not null;
+        pick ??= front.OrderBy(c => c.Macs).ThenBy(c => c.Error).First();
+        if (!reached) log($"EMO whole-network baseline: no front member removes {required:N0} MACs; taking the one that removes most");
+        bool[][] chosen = split.SplitMask(pick.Mask);
+
+        var facts = new JsonObject
+        {
+            ["search"] = "whole_network",
+            ["macs_reduction"] = options.MacsReduction,
+            ["required_gain_macs"] = required,
+            ["reached"] = reached,
+            ["gain_macs"] = split.FullMacs - pick.Macs,
+            ["achieved_reduction"] = (double)(split.FullMacs - pick.Macs) / split.FullMacs,
+            ["calibration_images"] = cache.Count,
+            ["population"] = options.Population,
+            ["generations"] = generations,
+            ["evaluations"] = result.Evaluations,
+            ["search_seconds"] = seconds,
+            ["evaluations_per_second"] = result.Evaluations / Math.Max(seconds, 1e-9),
+            ["threads"] = threads,
+            ["dense_error"] = result.DenseError,
+            ["calibration_error"] = pick.Error,
+            ["hv_data"] = holdout is null ? "calibration" : "holdout",
+            ["hv_images"] = (holdout ?? cache).Count,
+            ["choice_error"] = Score(pick).Error,
+            ["hv_scored_networks"] = scored.Count,
+            ["hv_seconds"] = hvSeconds,
+            ["hv_reference"] = new JsonArray(HypervolumeReference[0], HypervolumeReference[1]),
+            ["hv_curve"] = curve,
+            ["hv_final"] = curve.Count > 0 ? curve[^1]![1]!.GetValue<double>() : 0,
+            ["whole_front"] = Pairs(wholeFront),
+        };
+        return new EmoPlan(chosen, [], facts);
+    }
+
+    private static GpirFront[] ToGpirFronts(SubNetworkSplit split, IReadOnlyList<SubNetworkProblem> problems, IReadOnlyList<IReadOnlyList<ArchivedMask>> fronts) =>
+        Enumerable.Range(0, problems.Count).Select(k =>
+        {
+            double dense = problems[k].Archive.Entries[0].Error; // the search evaluates the dense mask first
+            return new GpirFront(split.Parts[k].Name, problems[k].DenseMacs,
+                fronts[k].Select(c => new GpirMember(c.Error - dense, problems[k].DenseMacs - c.Macs)).ToArray());
+        }).ToArray();
+
+    /// <summary>GPIR assemblies at evenly spaced R* (dense included), evaluated with the real classifier: key, error, MAC fraction kept.</summary>
+    private static IEnumerable<(string Key, double Error, double Fraction)> Assemble(SubNetworkSplit split, IReadOnlyList<SubNetworkProblem> problems,
+        IReadOnlyList<IReadOnlyList<ArchivedMask>> fronts, int count, Func<bool[][], double> error)
+    {
+        GpirFront[] gpir = ToGpirFronts(split, problems, fronts);
+        long reachable = Gpir.MaxReachableGain(gpir);
+        var seen = new HashSet<string>();
+        for (int i = 0; i <= count; i++)
+        {
+            GpirChoice choice = Gpir.Solve(gpir, reachable * i / count);
+            bool[][] masks = Enumerable.Range(0, fronts.Count).Select(k => fronts[k][choice.MemberIndices[k]].Mask).ToArray();
+            string key = string.Join("|", masks.Select(EvaluationArchive.Key));
+            if (seen.Add(key)) yield return (key, error(masks), (double)split.WholeMacs(masks) / split.FullMacs);
+        }
+    }
+
+    private static JsonArray Pairs(IEnumerable<(double X, double Y)> points) =>
+        new(points.Select(p => (JsonNode)new JsonArray(p.X, p.Y)).ToArray());
+}

@@ -1,0 +1,91 @@
+using PruneGen.Data;
+using PruneGen.Structure;
+using static PruneGen.Torch.torch;
+
+namespace PruneGen.Methods.Emo;
+
+/// <summary>
+/// The dense network's features at every cut of a <see cref="SubNetworkSplit"/> for a calibration
+/// subset, kept in batches: F_0 is the input, F_k the output of sub-network k (k = 1..K). Computed
+/// once in evaluation mode; the tensors are read (never written) by the searches' threads.
+/// </summary>
+public sealed class FeatureCache : IDisposable
+{
+    private readonly Tensor[][] _features;
+    private readonly Tensor[] _labels;
+
+    private FeatureCache(Tensor[][] features, Tensor[] labels, long count)
+    {
+        _features = features;
+        _labels = labels;
+        Count = count;
+    }
+
+    /// <summary>Images in the calibration subset.</summary>
+    public long Count { get; }
+
+    /// <summary>Number of cached batches.</summary>
+    public int Batches => _labels.Length;
+
+    /// <summary>Number of cuts cached (K + 1, or 1 for inputs only).</summary>
+    public int Cuts => _features.Length;
+
+    /// <summary>Batch <paramref name="batch"/> of F_<paramref name="cut"/>.</summary>
+    public Tensor Feature(int cut, int batch) => _features[cut][batch];
+
+    public Tensor Labels(int batch) => _labels[batch];
+
+    /// <summary>Runs the network's members cut by cut over every batch of <paramref name="data"/> (epoch 0's order).</summary>
+    /// <param name="memoryFormat">Layout of the 4-D features (channels-last matches a network trained in it: faster convolutions on CPU).</param>
+    /// <param name="inputsOnly">Keep F_0 and the labels only (for scoring whole networks); no forward pass is made.</param>
+    public static FeatureCache Build(IPrunableNetwork network, SubNetworkSplit split, DataLoader data, MemoryFormat memoryFormat = MemoryFormat.Contiguous,
+        bool inputsOnly = false)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(data);
+        var module = (nn.Module<Tensor, Tensor>)network;
+        bool wasTraining = module.training;
+        var features = Enumerable.Range(0, inputsOnly ? 1 : split.Parts.Count + 1).Select(_ => new List<Tensor>()).ToArray();
+        var labels = new List<Tensor>();
+        long count = 0;
+        module.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            foreach (Batch batch in data.Epoch(0))
+            {
+                using var scope = NewDisposeScope();
+                Tensor x = Laid(batch.Images, memoryFormat);
+                features[0].Add(x.detach().DetachFromDisposeScope());
+                network.Gates.BeginForward(x);
+                for (int k = 0; k < features.Length - 1; k++)
+                {
+                    foreach (int member in split.Parts[k].Members) x = network.ForwardMember(member, x);
+                    features[k + 1].Add(Laid(x, memoryFormat).DetachFromDisposeScope());
+                }
+                labels.Add(batch.Labels.alias().DetachFromDisposeScope());
+                count += batch.Count;
+            }
+        }
+        catch
+        {
+            foreach (Tensor t in features.SelectMany(f => f).Concat(labels)) t.Dispose();
+            throw;
+        }
+        finally
+        {
+            module.train(wasTraining);
+        }
+        if (count == 0) throw new ArgumentException($"the calibration set '{data.Dataset.Name}' has no image", nameof(data));
+        return new FeatureCache(features.Select(f => f.ToArray()).ToArray(), labels.ToArray(), count);
+    }
+
+    private static Tensor Laid(Tensor x, MemoryFormat format) =>
+        x.dim() == 4 && format != MemoryFormat.Contiguous ? x.contiguous(format) : x.contiguous();
+
+    public void Dispose()
+    {
+        foreach (Tensor t in _features.SelectMany(f => f).Concat(_labels)) t.Dispose();
+    }
+}

@@ -1,0 +1,219 @@
+using PruneGen.Search.Pareto;
+using PruneGen.Structure;
+using PruneGen.Torch;
+using static PruneGen.Torch.torch;
+
+namespace PruneGen.Methods.Emo;
+
+/// <summary>One evaluated mask: the genome, its error and its MACs (of the problem's own scope).</summary>
+public sealed record ArchivedMask(bool[] Mask, double Error, long Macs);
+
+/// <summary>
+/// Every mask a problem evaluated, in evaluation order (the dense reference first, then NSGA-II's
+/// generations), so that the best front found within any evaluation budget can be read back.
+/// </summary>
+public sealed class EvaluationArchive
+{
+    private readonly List<ArchivedMask> _entries = new();
+
+    public int Count => _entries.Count;
+    public IReadOnlyList<ArchivedMask> Entries => _entries;
+
+    internal void Add(ArchivedMask entry) => _entries.Add(entry);
+
+    /// <summary>
+    /// The non-dominated masks in (error, MACs) among the first <paramref name="evaluations"/> entries,
+    /// duplicates removed, by increasing error.
+    /// </summary>
+    public IReadOnlyList<ArchivedMask> Front(int? evaluations = null)
+    {
+        int n = Math.Min(evaluations ?? _entries.Count, _entries.Count);
+        var unique = new Dictionary<string, ArchivedMask>();
+        for (int i = 0; i < n; i++)
+            unique.TryAdd(Key(_entries[i].Mask), _entries[i]);
+        ArchivedMask[] candidates = unique.Values.ToArray();
+        double[][] points = candidates.Select(c => new[] { c.Error, (double)c.Macs }).ToArray();
+        return Dominance.NonDominatedIndices(points).Select(i => candidates[i]).OrderBy(c => c.Error).ThenBy(c => c.Macs).ToArray();
+    }
+
+    internal static string Key(bool[] mask) => new(mask.Select(b => b ? '1' : '0').ToArray());
+}
+
+/// <summary>
+/// The search problem of one sub-network S_k: masks of its internal units, evaluated on the cached
+/// feature F_{k-1} with S_k run on a private copy of the network (fixed-mask gates, evaluation mode)
+/// and scored by the detector D_k on the calibration labels. Owning its copy makes problems of
+/// different sub-networks safe to evaluate on different threads at once.
+/// </summary>
+public sealed class SubNetworkProblem : ISubNetworkProblem, IDisposable
+{
+    private readonly SubNetworkSplit _split;
+    private readonly int _part;
+    private readonly IPrunableNetwork _copy;
+    private readonly FeatureCache _cache;
+    private readonly FeatureDetector _detector;
+    private readonly MemoryFormat _memoryFormat;
+
+    /// <param name="copy">A network this problem owns and disposes (e.g. <c>network.Slim(network.NewMasks())</c>).</param>
+    /// <param name="memoryFormat">Layout of the slimmed networks masks are evaluated with (that of the cached features).</param>
+    public SubNetworkProblem(SubNetworkSplit split, int part, IPrunableNetwork copy, FeatureCache cache, FeatureDetector detector,
+        MemoryFormat memoryFormat = MemoryFormat.Contiguous)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(copy);
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(detector);
+        if (part < 0 || part >= split.Parts.Count) throw new ArgumentOutOfRangeException(nameof(part), part, $"the split has {split.Parts.Count} sub-networks");
+        split.RequireFullWidths(copy);
+        (_split, _part, _copy, _cache, _detector, _memoryFormat) = (split, part, copy, cache, detector, memoryFormat);
+        DenseMacs = split.PartDenseMacs(part);
+        ((nn.Module)copy).eval();
+    }
+
+    public string Name => _split.Parts[_part].Name;
+    public int MaskLength => _split.Parts[_part].BitCount;
+    public long DenseMacs { get; }
+    public EvaluationArchive Archive { get; } = new();
+
+    public long Macs(ReadOnlySpan<bool> mask) => _split.PartMacs(_part, mask);
+
+    public void EvaluateErrors(IReadOnlyList<bool[]> masks, double[] errors)
+    {
+        for (int i = 0; i < masks.Count; i++)
+        {
+            errors[i] = Error(masks[i]);
+            Archive.Add(new ArchivedMask((bool[])masks[i].Clone(), errors[i], Macs(masks[i])));
+        }
+    }
+
+    /// <summary>Detector error of S_k under <paramref name="mask"/> (null: dense) on the calibration subset.</summary>
+    public double Error(bool[]? mask)
+    {
+        var masks = new bool[]?[_split.Parts.Count];
+        masks[_part] = mask;
+        IPrunableNetwork network = MaskedForward.ForMasks(_copy, _split, masks, _memoryFormat);
+        try
+        {
+            long wrong = 0;
+            using var noGrad = no_grad();
+            for (int b = 0; b < _cache.Batches; b++)
+            {
+                using var scope = NewDisposeScope();
+                Tensor output = MaskedForward.Run(network, _split, _part, _part, _cache.Feature(_part, b));
+                wrong += _detector.CountErrors(output, _cache.Labels(b));
+            }
+            return (double)wrong / _cache.Count;
+        }
+        finally
+        {
+            if (!ReferenceEquals(network, _copy)) ((nn.Module)network).Dispose();
+        }
+    }
+
+    public void Dispose() => ((nn.Module)_copy).Dispose();
+}
+
+/// <summary>
+/// The whole-network baseline's problem: the concatenated mask of every sub-network, evaluated with
+/// the real classifier on the calibration images; MACs are the whole network's.
+/// </summary>
+public sealed class WholeNetworkProblem : ISubNetworkProblem, IDisposable
+{
+    private readonly SubNetworkSplit _split;
+    private readonly IPrunableNetwork _copy;
+    private readonly FeatureCache _cache;
+    private readonly MemoryFormat _memoryFormat;
+
+    /// <param name="copy">A network this problem owns and disposes.</param>
+    /// <param name="memoryFormat">Layout of the slimmed networks masks are evaluated with (that of the cached features).</param>
+    public WholeNetworkProblem(SubNetworkSplit split, IPrunableNetwork copy, FeatureCache cache, MemoryFormat memoryFormat = MemoryFormat.Contiguous)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(copy);
+        ArgumentNullException.ThrowIfNull(cache);
+        split.RequireFullWidths(copy);
+        (_split, _copy, _cache, _memoryFormat) = (split, copy, cache, memoryFormat);
+        ((nn.Module)copy).eval();
+    }
+
+    public string Name => _split.Structure.Name;
+    public int MaskLength => _split.TotalBits;
+    public long DenseMacs => _split.FullMacs;
+
+    /// <summary>Evaluations made through <see cref="EvaluateErrors"/> (not those of <see cref="Error"/>).</summary>
+    public EvaluationArchive Archive { get; } = new();
+
+    public long Macs(ReadOnlySpan<bool> mask) => _split.WholeMacs(_split.SplitMask(mask));
+
+    public void EvaluateErrors(IReadOnlyList<bool[]> masks, double[] errors)
+    {
+        for (int i = 0; i < masks.Count; i++)
+        {
+            errors[i] = Error(_split.SplitMask(masks[i]));
+            Archive.Add(new ArchivedMask((bool[])masks[i].Clone(), errors[i], Macs(masks[i])));
+        }
+    }
+
+    /// <summary>Classifier error on the calibration images with every part's mask applied (null keeps a part dense).</summary>
+    public double Error(IReadOnlyList<bool[]?> partMasks)
+    {
+        IPrunableNetwork network = MaskedForward.ForMasks(_copy, _split, partMasks, _memoryFormat);
+        try
+        {
+            long wrong = 0;
+            using var noGrad = no_grad();
+            for (int b = 0; b < _cache.Batches; b++)
+            {
+                using var scope = NewDisposeScope();
+                Tensor logits = MaskedForward.Run(network, _split, 0, _split.Parts.Count - 1, _cache.Feature(0, b), throughTail: true);
+                Tensor labels = _cache.Labels(b);
+                wrong += labels.size(0) - logits.argmax(1).eq(labels).sum().ToInt64();
+            }
+            return (double)wrong / _cache.Count;
+        }
+        finally
+        {
+            if (!ReferenceEquals(network, _copy)) ((nn.Module)network).Dispose();
+        }
+    }
+
+    public void Dispose() => ((nn.Module)_copy).Dispose();
+}
+
+/// <summary>Runs a range of sub-networks (and optionally the classifier after them) with the network's gates as set.</summary>
+public static class MaskedForward
+{
+    /// <summary>
+    /// The network to evaluate <paramref name="partMasks"/> with (null keeps a part dense): a physically
+    /// slimmed copy of the dense <paramref name="copy"/>, whose convolutions shrink with the mask (its
+    /// outputs equal those of the copy with the masks on its gates, but cost fewer MACs), or the copy
+    /// itself when nothing is pruned. The caller disposes a network that is not <paramref name="copy"/>.
+    /// Removable blocks emptied by a mask are removed; the cut features keep their shapes.
+    /// </summary>
+    public static IPrunableNetwork ForMasks(IPrunableNetwork copy, SubNetworkSplit split, IReadOnlyList<bool[]?> partMasks, MemoryFormat memoryFormat)
+    {
+        for (int k = 0; k < split.Parts.Count; k++) split.ApplyToGates(copy, k, null);
+        if (partMasks.All(m => m is null || !m.Contains(false))) return copy;
+        IPrunableNetwork slim = copy.Slim(split.ToPruneMasks(copy, partMasks));
+        var module = (nn.Module)slim;
+        if (memoryFormat != MemoryFormat.Contiguous) module.to(memoryFormat);
+        module.eval();
+        return slim;
+    }
+
+    /// <summary>
+    /// Output of parts <paramref name="firstPart"/>..<paramref name="lastPart"/> on <paramref name="input"/>
+    /// (the feature at the cut before the first); with <paramref name="throughTail"/> the classifier's logits.
+    /// Intermediate tensors join the caller's dispose scope.
+    /// </summary>
+    public static Tensor Run(IPrunableNetwork network, SubNetworkSplit split, int firstPart, int lastPart, Tensor input, bool throughTail = false)
+    {
+        network.Gates.BeginForward(input);
+        Tensor x = input;
+        for (int k = firstPart; k <= lastPart; k++)
+            foreach (int member in split.Parts[k].Members) x = network.ForwardMember(member, x);
+        if (throughTail)
+            for (int member = split.TailStart; member < split.Structure.Members.Count; member++) x = network.ForwardMember(member, x);
+        return ReferenceEquals(x, input) ? input.alias() : x;
+    }
+}

@@ -1,0 +1,230 @@
+using PruneGen.Data;
+using PruneGen.Gates;
+using PruneGen.Methods.Emo;
+using PruneGen.Structure;
+using PruneGen.Tests.Networks;
+using PruneGen.Zoo;
+using Xunit.Abstractions;
+using static PruneGen.Torch.torch;
+
+namespace PruneGen.Tests.Emo;
+
+/// <summary>
+/// EMO's pieces on a real generated network (the zoo's ResNet-20, random weights with BatchNorm
+/// statistics settled on the data) and synthetic images: the split, the feature cache, the
+/// problems, the closed-form MACs, the assembled network's slimming and constraint training.
+/// </summary>
+public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly ResNet20 _network = Settled();
+    private readonly SubNetworkSplit _split = SubNetworkSplit.Of(ResNet20.Structure);
+
+    public void Dispose() => _network.Dispose();
+
+    private static DataLoader Calibration(int count = 48, int batch = 16) =>
+        new(SyntheticImages.Create(seed: 5, count: count, classes: 10, channels: 1, size: 28), new DataLoaderOptions { BatchSize = batch, Shuffle = false });
+
+    // Computed once for the class: every test starts from a fresh copy of the same weights.
+    private static readonly Lazy<Dictionary<string, Tensor>> SettledWeights = new(() =>
+    {
+        manual_seed(3);
+        using var network = new ResNet20();
+        using (no_grad())
+        {
+            network.train();
+            for (int pass = 0; pass < 4; pass++)
+                foreach (Batch b in Calibration(32).Epoch(0))
+                    using (b)
+                    using (NewDisposeScope())
+                        network.call(b.Images);
+        }
+        return network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+    });
+
+    /// <summary>Random weights, but running statistics of the data (as after training), so features have sane scales.</summary>
+    private static ResNet20 Settled()
+    {
+        var network = new ResNet20();
+        network.load_state_dict(SettledWeights.Value);
+        network.eval();
+        return network;
+    }
+
+    private static bool[] RandomMask(int length, double keep, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, length).Select(_ => random.NextDouble() < keep).ToArray();
+    }
+
+    [Fact]
+    public void SplitsResNet20AtItsStagesWithBlockInternalUnitsAsBits()
+    {
+        Assert.Equal(["Stage1", "Stage2", "Stage3"], _split.Parts.Select(p => p.Name));
+        Assert.Equal((0, 1), (_split.Parts[0].FirstMember, _split.Parts[0].LastMember)); // the stem joins the first stage
+        Assert.Equal(4, _split.TailStart);
+        // Three conv1 groups per stage (16, 32, 64 units); the residual streams stay.
+        Assert.Equal([48, 96, 192], _split.Parts.Select(p => p.BitCount));
+        Assert.All(_split.Parts.SelectMany(p => p.Groups), g => Assert.False(ResNet20.Structure.Groups[g].IsStream));
+        Assert.Equal(_split.FullMacs, _network.Macs());
+        Assert.Equal(_split.FullMacs - _split.Parts.Select((_, k) => _split.PartDenseMacs(k)).Sum(),
+            ResNet20.Structure.Layers.Where(l => l.Stage < 0).Sum(l => CostModel.LayerMacs(l, l.InChannels, l.OutChannels)) -
+            CostModel.LayerMacs(ResNet20.Structure.Layers[0], 1, 16)); // the stem sits in part 0: only the head is outside
+    }
+
+    [Fact]
+    public void SplitsAPlainNetworkAfterItsPoolsAndMergesCutsWithoutUnitsOfTheirOwn()
+    {
+        var vgg = SubNetworkSplit.Of(VggSmall.Structure);
+        Assert.Equal(3, vgg.Parts.Count);
+        Assert.Equal(["Conv1"], vgg.Parts[0].Groups.Select(g => VggSmall.Structure.Groups[g].Name));
+        Assert.Equal(["Conv5", "Conv6"], vgg.Parts[2].Groups.Select(g => VggSmall.Structure.Groups[g].Name));
+
+        // TinyVgg's first segment (conv1, pool) owns no group (conv1 feeds the next segment): it joins the next one.
+        var tiny = SubNetworkSplit.Of(TinyVgg.Structure);
+        Assert.Equal(2, tiny.Parts.Count);
+        Assert.Equal(0, tiny.Parts[0].FirstMember);
+        Assert.All(tiny.Parts, p => Assert.True(p.BitCount > 0));
+    }
+
+    [Fact]
+    public void FeatureCacheHoldsEveryCutAndEndsInTheNetworksOwnLogits()
+    {
+        DataLoader data = Calibration();
+        using FeatureCache cache = FeatureCache.Build(_network, _split, data);
+        Assert.Equal(48, cache.Count);
+        Assert.Equal(3, cache.Batches);
+        Assert.Equal(4, cache.Cuts);
+        Assert.Equal([16L, 1, 28, 28], cache.Feature(0, 0).shape);
+        Assert.Equal([16L, 16, 28, 28], cache.Feature(1, 0).shape);
+        Assert.Equal([16L, 32, 14, 14], cache.Feature(2, 0).shape);
+        Assert.Equal([16L, 64, 7, 7], cache.Feature(3, 0).shape);
+
+        int b = 0;
+        foreach (Batch batch in data.Epoch(0))
+        {
+            using (batch)
+            using (NewDisposeScope())
+            using (no_grad())
+            {
+                Tensor full = _network.call(batch.Images);
+                Tensor fromCache = _network.ForwardMember(4, cache.Feature(3, b));
+                Assert.True(full.allclose(fromCache, rtol: 1e-5, atol: 1e-5), $"batch {b}: the head on the cached F_3 differs from the full forward");
+                Assert.True(cache.Labels(b).equal(batch.Labels));
+            }
+            b++;
+        }
+    }
+
+    [Fact]
+    public void SubNetworkProblemWithTheAllOnesMaskHasTheDenseDetectorError()
+    {
+        using FeatureCache cache = FeatureCache.Build(_network, _split, Calibration());
+        for (int k = 0; k < 3; k++)
+        {
+            using FeatureDetector detector = FeatureDetector.Train(cache, k + 1, classes: 10, steps: 50);
+            long wrong = Enumerable.Range(0, cache.Batches).Sum(b => detector.CountErrors(cache.Feature(k + 1, b), cache.Labels(b)));
+            using var problem = new SubNetworkProblem(_split, k, EmoPlanner.Copy(_network), cache, detector);
+            var errors = new double[2];
+            bool[] pruned = RandomMask(problem.MaskLength, 0.3, k);
+            problem.EvaluateErrors([Enumerable.Repeat(true, problem.MaskLength).ToArray(), pruned], errors);
+            Assert.Equal((double)wrong / cache.Count, errors[0]);
+            Assert.Equal(problem.DenseMacs, problem.Macs(Enumerable.Repeat(true, problem.MaskLength).ToArray()));
+            Assert.True(problem.Macs(pruned) < problem.DenseMacs);
+            Assert.Equal(2, problem.Archive.Count);
+            // The problem evaluates on a slimmed copy; the same mask on the fixed-mask gates scores the same.
+            _network.Gates.Mode = GateMode.FixedMasks;
+            _split.ApplyToGates(_network, k, pruned);
+            long gatedWrong = 0;
+            using (no_grad())
+                for (int b = 0; b < cache.Batches; b++)
+                    using (NewDisposeScope())
+                        gatedWrong += detector.CountErrors(MaskedForward.Run(_network, _split, k, k, cache.Feature(k, b)), cache.Labels(b));
+            _split.ApplyToGates(_network, k, null);
+            _network.Gates.Mode = GateMode.Off;
+            Assert.Equal((double)gatedWrong / cache.Count, errors[1]);
+            output.WriteLine($"{problem.Name}: dense detector error {errors[0]:P1}, 30%-kept mask {errors[1]:P1}");
+        }
+    }
+
+    [Fact]
+    public void MasksReduceMacsAsTheClosedFormSaysAndTheSlimNetworkMatchesTheMaskedOne()
+    {
+        // Stage 1 keeps a random half; stage 2 empties block 1's conv1 (the block goes); stage 3 keeps a random quarter.
+        bool[] stage2 = RandomMask(96, 0.6, 2);
+        for (int i = 32; i < 64; i++) stage2[i] = false;
+        bool[][] masks = [RandomMask(48, 0.5, 1), stage2, RandomMask(192, 0.25, 3)];
+
+        var decoded = _split.Decode(1, stage2);
+        Assert.Equal([ResNet20.Structure.Blocks.Single(b => b.Name == "stage2.1").Index], decoded.RemovedBlocks);
+
+        PruneMasks prune = _split.ToPruneMasks(_network, masks);
+        long closedForm = CostModel.Macs(ResNet20.Structure, prune.KeptWidths(), prune.BlocksKept());
+        Assert.Equal(closedForm, _split.WholeMacs(masks));
+        using ResNet20 slim = _network.Slim(prune);
+        Assert.Equal(closedForm, slim.Macs());
+        Assert.Equal(_split.FullMacs - Enumerable.Range(0, 3).Sum(k => _split.PartDenseMacs(k) - _split.PartMacs(k, masks[k])), slim.Macs());
+        Assert.Contains("Stage2Block1", slim.CurrentWidths.ToSidecar().Blocks.Where(b => !b.Value).Select(b => b.Key));
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor images = Calibration(8, 8).Epoch(0).First().Images;
+        _network.Gates.Mode = GateMode.FixedMasks;
+        for (int k = 0; k < 3; k++) _split.ApplyToGates(_network, k, masks[k]);
+        Tensor masked = _network.call(images);
+        for (int k = 0; k < 3; k++) _split.ApplyToGates(_network, k, null);
+        _network.Gates.Mode = GateMode.Off;
+        slim.eval();
+        Tensor slimmed = slim.call(images);
+        Assert.True(masked.allclose(slimmed, rtol: 1e-4, atol: 1e-4), "the slimmed network's logits differ from the masked network's");
+
+        // The whole-network problem scores the same masks with the real classifier.
+        using FeatureCache cache = FeatureCache.Build(_network, _split, Calibration());
+        using var whole = new WholeNetworkProblem(_split, EmoPlanner.Copy(_network), cache);
+        Assert.Equal(_split.TotalBits, whole.MaskLength);
+        bool[] concatenated = [.. masks[0], .. masks[1], .. masks[2]];
+        Assert.Equal(closedForm, whole.Macs(concatenated));
+        var errors = new double[2];
+        whole.EvaluateErrors([Enumerable.Repeat(true, _split.TotalBits).ToArray(), concatenated], errors);
+        Assert.Equal(ClassifierError(_network, cache), errors[0]);
+        Assert.Equal(ClassifierError(slim, cache), errors[1], 6);
+    }
+
+    private static double ClassifierError(nn.Module<Tensor, Tensor> network, FeatureCache cache)
+    {
+        long wrong = 0;
+        using var noGrad = no_grad();
+        for (int b = 0; b < cache.Batches; b++)
+        {
+            using var scope = NewDisposeScope();
+            wrong += cache.Labels(b).size(0) - network.call(cache.Feature(0, b)).argmax(1).eq(cache.Labels(b)).sum().ToInt64();
+        }
+        return (double)wrong / cache.Count;
+    }
+
+    [Fact]
+    public void ConstraintTrainingLowersTheObjectiveItOptimises()
+    {
+        using FeatureCache cache = FeatureCache.Build(_network, _split, Calibration(32));
+        FeatureDetector[] detectors = Enumerable.Range(1, 3).Select(k => FeatureDetector.Train(cache, k, 10, steps: 100)).ToArray();
+        try
+        {
+            bool[][] masks = [RandomMask(48, 0.5, 1), RandomMask(96, 0.5, 2), RandomMask(192, 0.5, 3)];
+            _network.Gates.Mode = GateMode.FixedMasks;
+            for (int k = 0; k < 3; k++) _split.ApplyToGates(_network, k, masks[k]);
+            var options = new ConstraintTrainingOptions { Steps = 10, Seed = 4 };
+            IReadOnlyList<ConstraintResult> results = ConstraintTraining.Run(_network, _split, cache, detectors, options);
+            foreach (ConstraintResult r in results)
+            {
+                output.WriteLine($"{r.Name}: {r.LossBefore:0.0000} -> {r.LossAfter:0.0000}");
+                Assert.False(r.Reverted, $"{r.Name}: the steps raised the objective and were reverted");
+                Assert.True(r.LossAfter < r.LossBefore, $"{r.Name}: the constraint objective rose from {r.LossBefore} to {r.LossAfter}");
+            }
+            // The reported "after" is the objective as it stands now.
+            Assert.Equal(results[2].LossAfter, ConstraintTraining.Objective(_network, _split, cache, detectors[2], 2, options), 9);
+        }
+        finally
+        {
+            foreach (FeatureDetector d in detectors) d.Dispose();
+        }
+    }
+}

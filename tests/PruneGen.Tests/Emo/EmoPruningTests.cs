@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+using PruneGen.Data;
+using PruneGen.Methods.Emo;
+using PruneGen.Tests.Networks;
+using PruneGen.Training;
+using Xunit.Abstractions;
+using static PruneGen.Torch.torch;
+
+namespace PruneGen.Tests.Emo;
+
+/// <summary>EMO as a training method on a small inverted-residual network and synthetic images, both searches.</summary>
+public sealed class EmoPruningTests(ITestOutputHelper output)
+{
+    private static (DataLoader Train, DataLoader Test) Data()
+    {
+        ImageDataset train = SyntheticImages.Create(seed: 11, count: 256, classes: 5, channels: 1, size: 16);
+        ImageDataset test = SyntheticImages.Create(seed: 11, count: 64, classes: 5, channels: 1, size: 16, split: SyntheticSplit.Test);
+        return (new DataLoader(train, new DataLoaderOptions { BatchSize = 32, Seed = 3 }), new DataLoader(test, new DataLoaderOptions { BatchSize = 64, Shuffle = false }));
+    }
+
+    private static TrainingOutcome Train(EmoOptions options)
+    {
+        (DataLoader train, DataLoader test) = Data();
+        manual_seed(5);
+        var trainer = new Trainer(new TrainerSettings { Epochs = 2, LearningRate = 0.05 },
+            _ => { var n = new TinyMobileNet(); return TrainableNetwork.FromPrunable(n, n.CurrentWidths.ToSidecar()); }, new EmoPruning(options), train, test);
+        return trainer.Run();
+    }
+
+    private static readonly EmoOptions Small = new()
+    {
+        PruneEpoch = 1, MacsReduction = 0.3, Population = 6, Generations = 3, CalibrationImages = 96, HoldoutImages = 96, CalibrationBatch = 48,
+        DetectorSteps = 50, Constraint = new ConstraintTrainingOptions { Steps = 6 }, HypervolumeEvery = 1, HypervolumePoints = 4, Seed = 2,
+    };
+
+    [Fact]
+    public void DivideAndConquerPrunesToRStarAndRecordsTheSearch()
+    {
+        TrainingOutcome outcome = Train(Small);
+        using TrainableNetwork network = outcome.Network;
+        JsonObject facts = outcome.Facts[EmoPruning.SearchFact]!.AsObject();
+        var split = SubNetworkSplit.Of(TinyMobileNet.Structure);
+
+        Assert.Equal("divide_and_conquer", facts["search"]!.GetValue<string>());
+        Assert.True(facts["reached"]!.GetValue<bool>());
+        Assert.True(network.Macs <= 0.7 * split.FullMacs, $"{network.Macs} MACs keep more than 70% of {split.FullMacs}");
+        Assert.Equal(network.Macs, facts["macs"]!.GetValue<long>());
+        Assert.Equal(split.Parts.Count * (1 + 6 * 4), facts["evaluations"]!.GetValue<long>());
+        Assert.Equal(4, facts["hv_curve"]!.AsArray().Count); // generations 0..3
+        Assert.True(facts["gpir"]!["total_impairment"]!.GetValue<double>() <= facts["gpir"]!["uniform_total_impairment"]!.GetValue<double>() + 1e-12);
+        JsonObject constraint = facts["constraint_training"]!.AsObject();
+        Assert.True(constraint["enabled"]!.GetValue<bool>());
+        Assert.All(constraint["parts"]!.AsArray(), p => Assert.True(p!["loss_after"]!.GetValue<double>() <= p["loss_before"]!.GetValue<double>()));
+        Assert.True(outcome.Metrics[0].Values.ContainsKey("masked_test_accuracy_after_constraint"));
+        Assert.True(outcome.Metrics[0]["emo_evaluations_per_second"] > 0);
+        output.WriteLine($"divide and conquer: {facts["evaluations"]} evaluations, {facts["evaluations_per_second"]!.GetValue<double>():0.0}/s, " +
+                         $"hv {facts["hv_final"]!.GetValue<double>():0.000}, {network.Macs:N0} of {split.FullMacs:N0} MACs, test accuracy {outcome.TestAccuracy:P1}");
+    }
+
+    [Fact]
+    public void WholeNetworkBaselineSpendsTheSameEvaluationsAndMeetsRStar()
+    {
+        TrainingOutcome outcome = Train(Small with { Search = EmoSearchKind.WholeNetwork });
+        using TrainableNetwork network = outcome.Network;
+        JsonObject facts = outcome.Facts[EmoPruning.SearchFact]!.AsObject();
+        var split = SubNetworkSplit.Of(TinyMobileNet.Structure);
+        int k = split.Parts.Count;
+
+        Assert.Equal("whole_network", facts["search"]!.GetValue<string>());
+        Assert.Equal(k * 4 - 1, facts["generations"]!.GetValue<int>());
+        Assert.Equal(1 + 6 * k * 4, facts["evaluations"]!.GetValue<long>()); // divide and conquer: k * (1 + 6 * 4)
+        if (facts["reached"]!.GetValue<bool>()) Assert.True(network.Macs <= 0.7 * split.FullMacs);
+        // Best-so-far hypervolume never falls as evaluations grow.
+        // At divide and conquer's checkpoints (generations 0..3), i.e. after as many evaluations.
+        double[] hv = facts["hv_curve"]!.AsArray().Select(p => p![1]!.GetValue<double>()).ToArray();
+        Assert.Equal([1 + 6 * k, 1 + 6 * k * 2, 1 + 6 * k * 3, 1 + 6 * k * 4], facts["hv_curve"]!.AsArray().Select(p => p![0]!.GetValue<long>()));
+        Assert.Equal("holdout", facts["hv_data"]!.GetValue<string>());
+        Assert.Equal(96, facts["hv_images"]!.GetValue<long>());
+        for (int i = 1; i < hv.Length; i++) Assert.True(hv[i] >= hv[i - 1] - 1e-12);
+        Assert.False(facts["constraint_training"]!["enabled"]!.GetValue<bool>());
+        JsonArray front = facts["whole_front"]!.AsArray();
+        Assert.NotEmpty(front);
+        Assert.All(front, p => Assert.InRange(p![1]!.GetValue<double>(), 0.0, 1.0));
+    }
+
+    [Fact]
+    public void EachParallelSearchSetsItsOwnLibtorchThreadsAndRestoresThem()
+    {
+        int original = get_num_threads();
+        set_num_threads(2); // so that a search's 1 differs from the caller's count
+        int before = get_num_threads();
+        var seen = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var problems = Enumerable.Range(0, 3).Select(i => (ISubNetworkProblem)new ThreadProbe($"p{i}", seen)).ToArray();
+        DivideAndConquerSearch.Run(problems, new EmoSearchOptions { PopulationSize = 4, Generations = 1, MaxParallelSearches = 3, ThreadsPerSearch = 1 });
+        Assert.All(seen, t => Assert.Equal(1, t));
+        Assert.Equal(before, get_num_threads());
+        Assert.Equal(9, seen.Count); // 3 searches: the dense reference and 2 generations each
+        set_num_threads(original);
+    }
+
+    private sealed class ThreadProbe(string name, System.Collections.Concurrent.ConcurrentBag<int> seen) : ISubNetworkProblem
+    {
+        public string Name => name;
+        public int MaskLength => 4;
+        public long DenseMacs => 4;
+        public long Macs(ReadOnlySpan<bool> mask) => mask.ToArray().Count(b => b);
+
+        public void EvaluateErrors(IReadOnlyList<bool[]> masks, double[] errors)
+        {
+            seen.Add(get_num_threads());
+            for (int i = 0; i < masks.Count; i++) errors[i] = masks[i].Count(b => !b) / 4.0;
+        }
+    }
+}
