@@ -16,7 +16,7 @@ public abstract class BaselineExperiment : PruningOptions
     public TrainingMethod CreateMethod() => new PruneThenFineTune(CreateBaselineOptions());
 
     protected virtual BaselineOptions CreateBaselineOptions() =>
-        new() { Criterion = Criterion, TargetMacs = TargetMacs, PruneEpoch = PruneEpoch, Seed = Seed };
+        new() { Criterion = Criterion, TargetMacs = TargetMacs, PruneEpoch = EffectivePruneEpoch, Seed = Seed, DenseStart = StartingPoint() };
 }
 
 [Experiment("resnet20-uniform", Network = typeof(ResNet20), Method = "uniform", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,

@@ -43,6 +43,7 @@ internal static class ConfigFileChecker
         new("channels_last", OptionKind.Boolean, "", ""),
         new("latency_batch", OptionKind.Integer, "", "", 1),
         new("latency_repeats", OptionKind.Integer, "", "", 1),
+        new("latency_threads", OptionKind.Integer, "", "", 0, 1024),
     };
 
     public const string ExperimentKey = "experiment";

@@ -28,6 +28,7 @@ internal static class ExperimentParser
     {
         "experiment", "epochs", "steps_per_epoch", "batch_size", "seed", "threads", "train_subset", "test_subset", "lr", "momentum",
         "weight_decay", "lr_schedule", "warmup_epochs", "checkpoint_every", "deterministic", "channels_last", "latency_batch", "latency_repeats",
+        "latency_threads",
     };
 
     public static ExperimentDeclaration Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using PruneGen.Data;
 using PruneGen.Experiments;
 using PruneGen.Hosting.Configuration;
 using PruneGen.Hosting.Progress;
@@ -9,13 +10,14 @@ using PruneGen.Hosting.Runs;
 using PruneGen.Latency;
 using PruneGen.Structure;
 using PruneGen.Training;
+using PruneGen.Torch;
 
 namespace PruneGen.Hosting;
 
 /// <summary>
 /// The command line of an experiments program. A generated <c>Main</c> is one line:
 /// <c>return ExperimentHost.Run(args, catalog);</c>. Verbs: <c>list</c>, <c>run</c>, <c>resume</c>,
-/// <c>report</c>, <c>summary</c>, <c>profile-latency</c>.
+/// <c>report</c>, <c>summary</c>, <c>profile-latency</c>, <c>measure-latency</c>.
 /// </summary>
 public static class ExperimentHost
 {
@@ -81,6 +83,18 @@ public static class ExperimentHost
                 Repeats = p.GetValue(profileRepeats),
             }, p.GetValue(profileOut))));
             root.Subcommands.Add(profile);
+
+            var measureDirs = new Argument<string[]>("run-dir") { Description = "finished run folders", Arity = ArgumentArity.OneOrMore };
+            var measureBatches = new Option<int[]>("--batch") { Description = "batch sizes (repeatable)", DefaultValueFactory = _ => [128], AllowMultipleArgumentsPerToken = true };
+            var measureThreads = new Option<int[]>("--threads") { Description = "libtorch thread counts (repeatable)", DefaultValueFactory = _ => [Environment.ProcessorCount], AllowMultipleArgumentsPerToken = true };
+            var measureRepeats = new Option<int>("--repeats") { Description = "timed passes per model and round (their median)", DefaultValueFactory = _ => 20 };
+            var measureRounds = new Option<int>("--rounds") { Description = "rounds over all models, interleaved (the median round is kept)", DefaultValueFactory = _ => 3 };
+            var measure = new Command("measure-latency",
+                "Measure the final models of finished runs (and their dense networks) together, interleaved; writes latency.json into each run folder.")
+                { measureDirs, measureBatches, measureThreads, measureRepeats, measureRounds };
+            measure.SetAction(p => Guard(() => MeasureLatency(p.GetValue(measureDirs)!, p.GetValue(measureBatches)!, p.GetValue(measureThreads)!,
+                p.GetValue(measureRepeats), p.GetValue(measureRounds))));
+            root.Subcommands.Add(measure);
             return root;
         }
 
@@ -96,7 +110,7 @@ public static class ExperimentHost
                 foreach (ConfigDiagnostic d in e.Diagnostics) error.WriteLine(d.ToString());
                 return ExitCodes.Usage;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException or ArgumentException or NotSupportedException)
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or FormatException or InvalidOperationException or ArgumentException or NotSupportedException)
             {
                 error.WriteLine("error: " + e.Message);
                 if (Environment.GetEnvironmentVariable("PRUNEGEN_DEBUG") is not null) error.WriteLine(e);
@@ -153,15 +167,94 @@ public static class ExperimentHost
         private int Resume(string path)
         {
             RunDirectory run = RunDirectory.Open(path);
+            return Execute(ResolveRecorded(run), run, resume: true);
+        }
+
+        /// <summary>The experiment a run folder's resolved config names, with the recorded options.</summary>
+        private ResolvedExperiment ResolveRecorded(RunDirectory run)
+        {
             ConfigSource config = YamlConfigReader.ReadFile(run.ConfigPath);
             ConfigEntry? key = config.Entries.FirstOrDefault(e => e.Key == ExperimentDefinition.ExperimentKey);
             if (key?.Text is null)
                 throw new ConfigException([new(ConfigErrorCodes.ExperimentMismatch, $"the config does not name its experiment ('{ExperimentDefinition.ExperimentKey}: <name>')",
                     key?.KeyLocation ?? SourceLocation.InFile(run.ConfigPath, 1, 1))]);
-            ExperimentDefinition definition = FindExperiment(key.Text);
-            ResolvedExperiment experiment = definition.Resolve([config]);
-            return Execute(experiment, run, resume: true);
+            return FindExperiment(key.Text).Resolve([config]);
         }
+
+        private int MeasureLatency(string[] paths, int[] batches, int[] threadCounts, int repeats, int rounds)
+        {
+            if (batches.Any(b => b < 1)) throw new ArgumentException("--batch must be at least 1");
+            if (threadCounts.Any(t => t < 1)) throw new ArgumentException("--threads must be at least 1");
+            if (repeats < 1 || rounds < 1) throw new ArgumentException("--repeats and --rounds must be at least 1");
+            var models = new List<MeasuredModel>();
+            try
+            {
+                var denseByNetwork = new Dictionary<string, MeasuredModel>();
+                foreach (string path in paths)
+                {
+                    RunDirectory run = RunDirectory.Open(path);
+                    if (!File.Exists(run.ModelPath) || !File.Exists(run.WidthsPath))
+                        throw new FileNotFoundException($"run folder '{run.Path}' has no final model ({run.ModelPath}); is the run finished?", run.ModelPath);
+                    ResolvedExperiment experiment = ResolveRecorded(run);
+                    ImageDataset test = experiment.Definition.Dataset.Load(experiment.Options).Test;
+                    var format = experiment.Options.ChannelsLast ? Torch.torch.MemoryFormat.ChannelsLast : Torch.torch.MemoryFormat.Contiguous;
+                    TrainableNetwork network = experiment.CreateNetwork(WidthsSidecar.Load(run.WidthsPath));
+                    Checkpoint.LoadWeights(network.Module, run.ModelPath);
+                    if (experiment.Options.ChannelsLast) network.Module.to(format);
+                    string denseKey = $"{network.Name}/{test.Channels}x{test.Height}x{test.Width}/{format}";
+                    if (!denseByNetwork.TryGetValue(denseKey, out MeasuredModel? dense))
+                    {
+                        TrainableNetwork denseNetwork = experiment.CreateNetwork(null);
+                        if (experiment.Options.ChannelsLast) denseNetwork.Module.to(format);
+                        dense = denseByNetwork[denseKey] = new MeasuredModel($"{network.Name} (dense)", null, denseNetwork, test.Channels, test.Height, test.Width, format, null);
+                        models.Add(dense);
+                    }
+                    models.Add(new MeasuredModel(run.Name, run, network, test.Channels, test.Height, test.Width, format, dense));
+                }
+
+                foreach (int threads in threadCounts)
+                {
+                    Torch.torch.set_num_threads(threads);
+                    foreach (int batch in batches)
+                    {
+                        var times = models.ToDictionary(m => m, _ => new List<double>());
+                        for (int round = 0; round < rounds; round++)
+                            foreach (MeasuredModel m in models)
+                                times[m].Add(LatencyMeter.MeasureMilliseconds(m.Network.Module, batch, m.Channels, m.Height, m.Width, repeats, memoryFormat: m.Format));
+                        double load = LatencyRecord.CurrentLoadAverage();
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"batch {batch}, {threads} threads, median of {rounds} rounds x {repeats} passes (load average {load:0.00}):"));
+                        foreach (MeasuredModel m in models)
+                        {
+                            double latency = Median(times[m]);
+                            string line = string.Create(CultureInfo.InvariantCulture, $"  {m.Label,-40} {latency,9:0.000} ms");
+                            if (m.Run is not null && m.Dense is not null)
+                            {
+                                double dense = Median(times[m.Dense]);
+                                m.Run.AddLatency(new LatencyRecord(batch, threads, repeats, rounds, latency, dense, load, DateTimeOffset.UtcNow));
+                                line += string.Create(CultureInfo.InvariantCulture, $"  ({dense / latency:0.00}x faster than dense)");
+                            }
+                            output.WriteLine(line);
+                        }
+                    }
+                }
+                output.WriteLine($"wrote {RunDirectory.LatencyFile} into {paths.Length} run folder(s)");
+                return ExitCodes.Success;
+            }
+            finally
+            {
+                foreach (MeasuredModel m in models) m.Network.Dispose();
+            }
+        }
+
+        private static double Median(List<double> values)
+        {
+            var sorted = values.Order().ToList();
+            return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+        }
+
+        private sealed record MeasuredModel(string Label, RunDirectory? Run, TrainableNetwork Network, int Channels, int Height, int Width,
+            Torch.torch.MemoryFormat Format, MeasuredModel? Dense);
 
         private int Execute(ResolvedExperiment experiment, RunDirectory run, bool resume)
         {
@@ -226,7 +319,7 @@ public static class ExperimentHost
             using TrainableNetwork instance = network.Create();
             NetworkStructure structure = instance.Prunable?.Structure
                 ?? throw new ArgumentException($"network '{name}' is not a generated network: it has no structure to profile");
-            path ??= Path.Combine("latency", string.Create(CultureInfo.InvariantCulture, $"{name}-b{options.Batch}-t{options.Threads}.json"));
+            path ??= LatencyTableFile.DefaultPath(network.Name, options.Batch, options.Threads);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             LatencyTable table = LatencyProfiler.LoadOrProfile(path, structure, options, output.WriteLine);

@@ -30,9 +30,17 @@ public class ExperimentOptions
     public bool ChannelsLast { get; set; }
     public int LatencyBatch { get; set; }
     public int LatencyRepeats { get; set; }
+    public int LatencyThreads { get; set; }
 
     /// <summary>The thread count to use: <see cref="Threads"/>, or every core when it is 0.</summary>
     public int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
+
+    /// <summary>
+    /// The thread count latency is measured (and latency tables profiled) at: <see cref="LatencyThreads"/>,
+    /// or the training threads when it is 0. Training on one thread per run while targeting a two-thread
+    /// deployment is the usual reason to set it.
+    /// </summary>
+    public int EffectiveLatencyThreads => LatencyThreads > 0 ? LatencyThreads : EffectiveThreads;
 }
 
 /// <summary>Descriptors of the keys in <see cref="ExperimentOptions"/>, written by hand.</summary>
@@ -69,5 +77,7 @@ public static class CommonOptions
             "train and measure in channels-last memory format (faster for CNNs on CPU)"),
         Option.Int<T>("latency_batch", o => o.LatencyBatch, (o, v) => o.LatencyBatch = v, 128, "batch size of the final latency measurement", min: 1),
         Option.Int<T>("latency_repeats", o => o.LatencyRepeats, (o, v) => o.LatencyRepeats = v, 20, "timed repetitions of the latency measurement (median reported)", min: 1),
+        Option.Int<T>("latency_threads", o => o.LatencyThreads, (o, v) => o.LatencyThreads = v, 0,
+            "libtorch threads of the latency measurement and latency tables (0 = the training threads)", min: 0, max: 1024),
     ];
 }

@@ -39,6 +39,7 @@ public static class RunReport
         md.Append("# ").Append(title).Append("\n\n");
 
         AppendTable(md, runs, outputDirectory);
+        AppendRemeasuredLatency(md, runs);
 
         var finished = runs.Where(r => r.Summary is not null).ToList();
         if (finished.Count > 0)
@@ -117,6 +118,22 @@ public static class RunReport
               .Append($"{Units.Count(s.Macs)} | {macRatio} | {Units.Count(s.Params)} | {F(s.LatencyMs, "0.00")} | {latencyRatio} | ")
               .Append($"{s.LatencyBatch} / {s.Threads} | {Units.Duration(TimeSpan.FromSeconds(double.IsFinite(s.WallSeconds) ? s.WallSeconds : 0))} |\n");
         }
+        md.Append('\n');
+    }
+
+    /// <summary>The <c>measure-latency</c> records: all runs measured together, interleaved, after training.</summary>
+    private static void AppendRemeasuredLatency(StringBuilder md, IReadOnlyList<ReportedRun> runs)
+    {
+        var measured = runs.Select(r => (Run: r, Records: r.Directory.ReadLatencies())).Where(x => x.Records.Count > 0).ToList();
+        if (measured.Count == 0) return;
+        md.Append("## Latency measured after training\n\n");
+        md.Append("By `measure-latency`: every model of the comparison in interleaved rounds, the median round kept; ")
+          .Append("the dense network of the same architecture is measured in the same rounds.\n\n");
+        md.Append("| run | batch / threads | latency (ms) | dense (ms) | speed-up | load avg | measured |\n|---|---:|---:|---:|---:|---:|---|\n");
+        foreach ((ReportedRun run, IReadOnlyList<LatencyRecord> records) in measured)
+            foreach (LatencyRecord r in records)
+                md.Append($"| {run.Label} | {r.Batch} / {r.Threads} | {F(r.LatencyMs, "0.000")} | {F(r.DenseLatencyMs, "0.000")} | ")
+                  .Append($"{F(r.DenseLatencyMs / r.LatencyMs, "0.00")}× | {F(r.LoadAverage, "0.00")} | {r.MeasuredUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} |\n");
         md.Append('\n');
     }
 

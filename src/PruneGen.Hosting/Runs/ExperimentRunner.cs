@@ -136,7 +136,8 @@ public sealed class ExperimentRunner
         Directory.CreateDirectory(Path.GetDirectoryName(run.ModelPath)!);
         Checkpoint.Save(network.Module, run.ModelPath, network.Widths);
 
-        _output.WriteLine($"measuring latency (batch {options.LatencyBatch}, {options.EffectiveThreads} threads, median of {options.LatencyRepeats})...");
+        _output.WriteLine($"measuring latency (batch {options.LatencyBatch}, {options.EffectiveLatencyThreads} threads, median of {options.LatencyRepeats})...");
+        set_num_threads(options.EffectiveLatencyThreads);
         double Latency(TrainableNetwork n) =>
             LatencyMeter.MeasureMilliseconds(n.Module, options.LatencyBatch, data.Channels, data.Height, data.Width, options.LatencyRepeats,
                 memoryFormat: options.ChannelsLast ? MemoryFormat.ChannelsLast : MemoryFormat.Contiguous);
@@ -177,28 +178,30 @@ public sealed class ExperimentRunner
             DenseLatencyMs = denseLatency,
             LatencyBatch = options.LatencyBatch,
             LatencyRepeats = options.LatencyRepeats,
-            Threads = options.EffectiveThreads,
+            Threads = options.EffectiveLatencyThreads,
             Libtorch = __version__,
             WallSeconds = outcome.ElapsedSeconds,
             Widths = network.Widths.Widths,
             DenseWidths = denseWidths.Widths,
             RemovedBlocks = network.RemovedBlocks,
+            PredictedLatencyMs = facts[Trainer.Facts.PredictedLatencyMs]?.GetValue<double>(),
             Facts = MethodFacts(facts),
         };
         run.WriteSummary(summary);
         return summary;
     }
 
+    /// <summary>The run facts not already lifted to a summary field; null when there are none.</summary>
     private static JsonObject? MethodFacts(JsonObject facts)
     {
-        string[] dense = [Trainer.Facts.DenseMacs, Trainer.Facts.DenseParams, Trainer.Facts.DenseWidths, Trainer.Facts.DenseTestAccuracy];
-        var own = new JsonObject();
-        foreach ((string key, JsonNode? value) in facts)
-            if (!dense.Contains(key)) own[key] = value?.DeepClone();
-        return own.Count > 0 ? own : null;
+        string[] lifted = [Trainer.Facts.DenseMacs, Trainer.Facts.DenseParams, Trainer.Facts.DenseWidths, Trainer.Facts.DenseTestAccuracy, Trainer.Facts.PredictedLatencyMs];
+        var rest = new JsonObject();
+        foreach ((string name, JsonNode? value) in facts)
+            if (!lifted.Contains(name)) rest[name] = value?.DeepClone();
+        return rest.Count > 0 ? rest : null;
     }
 
-        /// <summary>Forwards to the progress display and keeps the metrics files current.</summary>
+    /// <summary>Forwards to the progress display and keeps the metrics files current.</summary>
     private sealed class RunObserver(RunDirectory run, TrainingProgress progress) : ITrainingObserver
     {
         public void OnStart(TrainingPlan plan)

@@ -15,6 +15,7 @@ namespace PruneGen.Hosting.Runs;
 /// checkpoints/         step-NNNNNNNNNN/ folders (the newest two)
 /// model/               final model: model.safetensors + model.widths.json
 /// summary.json         headline figures (accuracy, MACs, params, latency, widths, removed blocks)
+/// latency.json         later latency measurements of the final model (measure-latency), one per batch/threads
 /// report.md, plots/    the report with SVG plots
 /// </code>
 /// </summary>
@@ -25,6 +26,7 @@ public sealed class RunDirectory
     public const string MetricsCsvFile = "metrics.csv";
     public const string MetricsJsonFile = "metrics.jsonl";
     public const string SummaryFile = "summary.json";
+    public const string LatencyFile = "latency.json";
     public const string ReportFile = "report.md";
     public const string CheckpointsFolder = "checkpoints";
     public const string ModelFolder = "model";
@@ -36,12 +38,15 @@ public sealed class RunDirectory
     public string Name => System.IO.Path.GetFileName(Path);
     public string ConfigPath => File(ConfigFile);
     public string CheckpointsPath => File(CheckpointsFolder);
-    public string ModelPath => System.IO.Path.Combine(Path, ModelFolder, "model.safetensors");
+    public string ModelPath => ModelPathOf(Path);
     public string WidthsPath => Structure.WidthsSidecar.PathFor(ModelPath);
     public string SummaryPath => File(SummaryFile);
     public string ReportPath => File(ReportFile);
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>Where the run folder <paramref name="runFolder"/> keeps its final model (written when the run completes; the widths sidecar lies next to it).</summary>
+    public static string ModelPathOf(string runFolder) => System.IO.Path.Combine(System.IO.Path.GetFullPath(runFolder), ModelFolder, "model.safetensors");
 
     /// <summary><c>runs/&lt;experiment&gt;/&lt;yyyyMMdd-HHmmss&gt;</c> under <paramref name="root"/>, with a suffix if that exists.</summary>
     public static string DefaultPath(string root, string experiment, DateTime now)
@@ -91,6 +96,24 @@ public sealed class RunDirectory
     public RunSummary? ReadSummary() =>
         System.IO.File.Exists(SummaryPath) ? RunSummary.FromJson(JsonNode.Parse(System.IO.File.ReadAllText(SummaryPath)) as JsonObject
             ?? throw new FormatException($"{SummaryPath} is not a JSON object")) : null;
+
+    /// <summary>The run's <c>measure-latency</c> records, one per batch/threads setting (none before the first).</summary>
+    public IReadOnlyList<LatencyRecord> ReadLatencies()
+    {
+        string path = File(LatencyFile);
+        if (!System.IO.File.Exists(path)) return [];
+        JsonArray records = JsonNode.Parse(System.IO.File.ReadAllText(path))?["measurements"] as JsonArray
+            ?? throw new FormatException($"{path} has no \"measurements\" array");
+        return records.Select(r => LatencyRecord.FromJson(r as JsonObject ?? throw new FormatException($"{path}: a measurement is not an object"), path)).ToList();
+    }
+
+    /// <summary>Adds <paramref name="record"/>, replacing an earlier one of the same batch/threads setting.</summary>
+    public void AddLatency(LatencyRecord record)
+    {
+        var records = ReadLatencies().Where(r => r.Setting != record.Setting).Append(record)
+            .OrderByDescending(r => r.Batch).ThenBy(r => r.Threads).Select(r => (JsonNode)r.ToJson()).ToArray();
+        WriteAtomically(File(LatencyFile), new JsonObject { ["measurements"] = new JsonArray(records) }.ToJsonString(Indented));
+    }
 
     /// <summary>Records the run's status and how it was started (updated as the run goes).</summary>
     public void WriteRunInfo(JsonObject info) => WriteAtomically(File(RunInfoFile), info.ToJsonString(Indented));

@@ -23,6 +23,9 @@ public sealed record RunSummary
     public required long DenseParams { get; init; }
     public required long Params { get; init; }
     public required double LatencyMs { get; init; }
+
+    /// <summary>The final structure's latency by the method's lookup table (latency-targeted methods), beside the measured <see cref="LatencyMs"/>.</summary>
+    public double? PredictedLatencyMs { get; init; }
     public double? DenseLatencyMs { get; init; }
     public required int LatencyBatch { get; init; }
     public required int LatencyRepeats { get; init; }
@@ -33,10 +36,7 @@ public sealed record RunSummary
     public required IReadOnlyDictionary<string, int> DenseWidths { get; init; }
     public required IReadOnlyList<string> RemovedBlocks { get; init; }
 
-    /// <summary>
-    /// What the training method recorded about itself (e.g. a search's fronts and curves), as it
-    /// recorded it; the dense reference facts already have fields of their own and are left out.
-    /// </summary>
+    /// <summary>The method's other run facts (e.g. <c>pruning</c>: what was removed and how it was chosen), as recorded.</summary>
     public JsonObject? Facts { get; init; }
 
     public JsonObject ToJson() => new()
@@ -55,6 +55,7 @@ public sealed record RunSummary
         ["dense_params"] = DenseParams,
         ["params"] = Params,
         ["latency_ms"] = LatencyMs,
+        ["predicted_latency_ms"] = PredictedLatencyMs,
         ["dense_latency_ms"] = DenseLatencyMs,
         ["latency_batch"] = LatencyBatch,
         ["latency_repeats"] = LatencyRepeats,
@@ -83,6 +84,7 @@ public sealed record RunSummary
         DenseParams = json["dense_params"]?.GetValue<long>() ?? -1,
         Params = json["params"]?.GetValue<long>() ?? -1,
         LatencyMs = json["latency_ms"]?.GetValue<double>() ?? double.NaN,
+        PredictedLatencyMs = json["predicted_latency_ms"]?.GetValue<double>(),
         DenseLatencyMs = json["dense_latency_ms"]?.GetValue<double>(),
         LatencyBatch = json["latency_batch"]?.GetValue<int>() ?? 0,
         LatencyRepeats = json["latency_repeats"]?.GetValue<int>() ?? 0,
@@ -92,7 +94,7 @@ public sealed record RunSummary
         Widths = FromObject(json["widths"]),
         DenseWidths = FromObject(json["dense_widths"]),
         RemovedBlocks = (json["removed_blocks"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToArray() ?? [],
-        Facts = json["facts"]?.DeepClone() as JsonObject,
+        Facts = json["facts"] is JsonObject facts ? (JsonObject)facts.DeepClone() : null,
     };
 
     private static string Str(JsonObject json, string name) => json[name]?.GetValue<string>() ?? throw new FormatException($"summary lacks \"{name}\"");

@@ -14,6 +14,14 @@ public static class LatencyTableFile
     public const string Format = "prunegen-latency-table";
     public const int Version = 1;
 
+    /// <summary>
+    /// Where a network's table lives unless told otherwise, relative to the current folder:
+    /// <c>latency/&lt;network&gt;-b&lt;batch&gt;-t&lt;threads&gt;.json</c> (the <c>profile-latency</c> verb and
+    /// latency-targeted runs share it, so a table profiled once is reused while its key matches).
+    /// </summary>
+    public static string DefaultPath(string network, int batch, int threads) =>
+        Path.Combine("latency", string.Create(CultureInfo.InvariantCulture, $"{network}-b{batch}-t{threads}.json"));
+
     public static void Save(LatencyTable table, string path)
     {
         ArgumentNullException.ThrowIfNull(table);

@@ -51,9 +51,15 @@ public sealed class CbcSolver(CbcOptions? options = null) : IMilpSolver
             string solutionPath = Path.Combine(folder, "model.sol");
             File.Delete(solutionPath);
             LpFileWriter.Write(model, lpPath);
+            string? startPath = null;
+            if (model.Start is { } start)
+            {
+                startPath = Path.Combine(folder, "start.sol");
+                WriteStart(model, start, startPath);
+            }
 
             var stopwatch = Stopwatch.StartNew();
-            string log = Run(lpPath, solutionPath);
+            string log = Run(lpPath, solutionPath, startPath);
             stopwatch.Stop();
             if (Options.KeepFilesIn is not null) File.WriteAllText(Path.Combine(folder, "model.log"), log);
 
@@ -71,7 +77,18 @@ public sealed class CbcSolver(CbcOptions? options = null) : IMilpSolver
         }
     }
 
-    private string Run(string lpPath, string solutionPath)
+    // CBC's own solution format (what "solu" writes): a status line, then "<index> <name> <value>" per
+    // variable; "mipstart" reads it back and takes the integer variables' values as its first incumbent.
+    private static void WriteStart(MilpModel model, IReadOnlyList<double> start, string path)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"Feasible - objective value {model.EvaluateObjective(start):R}\n");
+        foreach (Variable v in model.Variables)
+            text.Append(CultureInfo.InvariantCulture, $"{v.Index} x{v.Index} {start[v.Index]:R} 0\n");
+        File.WriteAllText(path, text.ToString());
+    }
+
+    private string Run(string lpPath, string solutionPath, string? startPath)
     {
         var start = new ProcessStartInfo(Options.Executable)
         {
@@ -82,6 +99,7 @@ public sealed class CbcSolver(CbcOptions? options = null) : IMilpSolver
             WorkingDirectory = Path.GetDirectoryName(lpPath)!,
         };
         start.ArgumentList.Add(lpPath);
+        if (startPath is not null) AddArguments(start, "mipstart", startPath);
         if (Options.TimeLimit is { } limit)
         {
             if (limit <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Options.TimeLimit), limit, "the CBC time limit must be positive");

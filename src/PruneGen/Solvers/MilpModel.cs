@@ -146,6 +146,22 @@ public sealed class MilpModel
         return constraint;
     }
 
+    /// <summary>
+    /// A feasible point to start the search from (a MIP start), indexed like <see cref="Variables"/>; null
+    /// for none. A good incumbent from the first node lets branch and bound prune at once, so the solve
+    /// spends its time on the proof only. Solvers may ignore it; it never changes the optimum.
+    /// </summary>
+    public IReadOnlyList<double>? Start { get; private set; }
+
+    /// <summary>Sets <see cref="Start"/>; the point must be feasible (checked), so a wrong start fails here and not in the solver.</summary>
+    public void SetStart(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (!IsFeasible(values, 1e-7))
+            throw new ArgumentException($"the start point is not feasible for model '{Name}'", nameof(values));
+        Start = values.ToArray();
+    }
+
     /// <summary>The objective's value (constant included) at a point.</summary>
     public double EvaluateObjective(IReadOnlyList<double> values) => Objective.Evaluate(values) + ObjectiveConstant;
 

@@ -124,13 +124,19 @@ public sealed class Trainer
         }
     }
 
-    /// <summary>Facts about the network as built, before any pruning: the reference point of summaries.</summary>
+    /// <summary>
+    /// Well-known run facts that summaries lift to top-level fields: the network as built, before any
+    /// pruning (the reference point), and figures only a method knows.
+    /// </summary>
     public static class Facts
     {
         public const string DenseMacs = "dense_macs";
         public const string DenseParams = "dense_params";
         public const string DenseWidths = "dense_widths";
         public const string DenseTestAccuracy = "dense_test_accuracy";
+
+        /// <summary>Set by latency-targeted methods: the LUT latency (ms) of the final structure, shown beside the measured one.</summary>
+        public const string PredictedLatencyMs = "predicted_latency_ms";
     }
 
     private static void RecordDenseFacts(System.Text.Json.Nodes.JsonObject facts, TrainableNetwork network)

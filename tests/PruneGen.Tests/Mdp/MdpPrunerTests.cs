@@ -176,6 +176,47 @@ public class MdpPrunerTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TheGreedyStartIsFeasibleAndTheWarmStartedSolveReachesTheSameOptimum(bool removeBlocks)
+    {
+        NetworkStructure s = PruneGen.Zoo.ResNet20.Structure;
+        var random = new Random(removeBlocks ? 5 : 6);
+        ImportanceScores scores = RandomScores(s, random);
+        LatencyTable table = OverheadTable(s, 0.02, 1.28);
+        var space = new PruningSpace(s, s.FullGroupWidths(), s.AllBlocksKept());
+        double full = LatencyModel.Predict(s, s.FullGroupWidths(), s.AllBlocksKept(), table);
+        foreach (double r in new[] { 0.3, 0.6 })
+        {
+            double budget = (1 - r) * full;
+            var start = GreedyStart.Find(space, scores, table, budget, removeBlocks);
+            Assert.NotNull(start);
+            Assert.True(LatencyModel.Predict(s, start.Value.GroupWidths, start.Value.BlocksKept, table) <= budget * (1 - MdpProgram.BudgetMargin));
+            if (!removeBlocks) Assert.All(start.Value.BlocksKept, Assert.True);
+            // The start is a point of the program (SetStart checks feasibility) ...
+            MdpProgram program = MdpProgram.MaximiseImportance(space, scores, table, budget, removeBlocks);
+            program.Model.SetStart(program.PointOf(start.Value.GroupWidths, start.Value.BlocksKept));
+            // ... and never changes the optimum, only how fast CBC proves it.
+            MdpResult warm = MdpPruner.Solve(s, s.FullGroupWidths(), s.AllBlocksKept(), scores, table, new MdpOptions { LatencyReduction = r, RemoveBlocks = removeBlocks });
+            MdpResult cold = MdpPruner.Solve(s, s.FullGroupWidths(), s.AllBlocksKept(), scores, table, new MdpOptions { LatencyReduction = r, RemoveBlocks = removeBlocks, WarmStart = false });
+            Assert.Equal(MilpStatus.Optimal, warm.Status);
+            Assert.Equal(cold.KeptImportance, warm.KeptImportance, 9);
+            Assert.True(warm.KeptImportance >= MdpProgram.KeptImportance(space, scores, start.Value.GroupWidths, start.Value.BlocksKept) - 1e-12);
+        }
+    }
+
+    [Fact]
+    public void AnInfeasibleStartIsRefused()
+    {
+        var model = new MilpModel();
+        Variable x = model.AddBinary("x");
+        model.AddConstraint("x <= 0", new LinearExpression().Add(x, 1), ConstraintSense.LessOrEqual, 0);
+        Assert.Throws<ArgumentException>(() => model.SetStart([1.0]));
+        model.SetStart([0.0]);
+        Assert.Equal([0.0], model.Start);
+    }
+
     [Fact]
     public void ChunkImportanceIsTheImportanceOfTheTopChunks()
     {

@@ -1,3 +1,5 @@
+using PruneGen.Training.Checkpoints;
+
 namespace PruneGen.Methods.Baselines;
 
 /// <summary>How a prune-then-fine-tune baseline ranks channels (or, for uniform, sets widths).</summary>
@@ -39,6 +41,9 @@ public sealed record BaselineOptions
 
     /// <summary>Random only: the seed of the channel scores.</summary>
     public long Seed { get; init; }
+
+    /// <summary>A trained network to start from instead of training one (option key <c>dense_run</c>; see <see cref="OneShotSchedule.DenseStart"/>).</summary>
+    public DenseStart? DenseStart { get; init; }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first bad option.</summary>
     public void Validate()

@@ -3,63 +3,117 @@ using PruneGen.Data;
 using PruneGen.Methods.Importance;
 using PruneGen.Structure;
 using PruneGen.Training;
+using PruneGen.Training.Checkpoints;
 using static PruneGen.Torch.torch;
 
 namespace PruneGen.Methods.Baselines;
 
+/// <summary>When a one-shot schedule prunes, and what it starts from.</summary>
+public sealed record OneShotSchedule
+{
+    /// <summary>Epochs before the single pruning step, which happens at the end of that epoch (option key <c>prune_epoch</c>); at least 1 and at most the run's epochs.</summary>
+    public int PruneEpoch { get; init; } = 1;
+
+    /// <summary>
+    /// A trained network to start from (option key <c>dense_run</c>) instead of the freshly initialised
+    /// one; the run's epochs are then importance accumulation and fine-tuning only. Null: train from scratch.
+    /// </summary>
+    public DenseStart? DenseStart { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first bad option.</summary>
+    public void Validate()
+    {
+        if (PruneEpoch < 1) throw new ArgumentOutOfRangeException("prune_epoch", PruneEpoch, "prune_epoch must be at least 1 (the network is pruned after that many dense epochs)");
+    }
+}
+
 /// <summary>
-/// A classic baseline under the same budget as dense training: train the full network for
-/// <see cref="BaselineOptions.PruneEpoch"/> epochs, prune it once to
-/// <see cref="BaselineOptions.TargetMacs"/> of the dense MACs by the chosen criterion, slim it
-/// physically, and fine-tune for the remaining epochs of the run (same learning-rate schedule,
-/// continued). Channels only: no block is removed. The optimizer is rebuilt over the slim network and
+/// The one-shot schedule every prune-once method shares: train the full network (from scratch, or
+/// starting from a trained one, <see cref="OneShotSchedule.DenseStart"/>) for
+/// <see cref="OneShotSchedule.PruneEpoch"/> epochs, accumulating Taylor importance over the last steps
+/// before pruning when the <see cref="PruningStep"/> needs it; at the end of that epoch let the step
+/// decide what to keep, slim the network physically, and fine-tune it for the remaining epochs of the
+/// run (same learning-rate schedule, continued). The optimizer is rebuilt over the slim network and
 /// the momentum of every kept weight is carried over.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Slimming right after the decision is exactly equivalent to fine-tuning the full network with the
+/// pruning masks enforced (METHODS.md §2's "apply masks and fine-tune with masks enforced"): a masked
+/// unit's output is zero, so it contributes nothing forward and receives no gradient that could matter,
+/// and its weights never influence the kept ones; the slim network computes the same function and
+/// takes the same SGD steps on the kept weights (momentum carried, weight decay per element), only
+/// faster. So the schedule slims at once instead of carrying masks.
+/// </para>
+/// <para>
 /// At the pruning epoch the method adds the metrics <c>prune_macs</c>, <c>prune_params</c>,
-/// <c>prune_macs_fraction</c>, <c>prune_target_fraction</c>, <c>optimizer_state_carried</c> and
-/// <c>width_&lt;Group&gt;</c> per prunable group, and records the fact <c>pruning</c> (criterion,
-/// target, achieved MACs and params, widths) for the run summary.
+/// <c>optimizer_state_carried</c>, <c>width_&lt;Group&gt;</c> per prunable group and
+/// <c>prune_blocks_removed</c>, plus the step's own; and records the fact <c>pruning</c> (criterion,
+/// prune epoch, MACs, params, widths, blocks kept/removed, and the step's entries) for the run summary.
+/// When the run has an evaluation set, the dense network is evaluated just before pruning; the result
+/// becomes the run fact <c>dense_test_accuracy</c> and the metric of the same name.
+/// </para>
 /// </remarks>
 public sealed class PruneThenFineTune : TrainingMethod
 {
     /// <summary>Name of the run-summary fact describing the pruning step.</summary>
     public const string PruningFact = "pruning";
 
+    /// <summary>Name of the run fact naming the trained network the run started from.</summary>
+    public const string DenseRunFact = "dense_run";
+
     private TaylorImportance? _taylor;
     private (int Steps, double[]?[] Sums)? _restoredTaylor;
     private bool _pruned;
+    private bool _resumed;
 
-    /// <param name="options">Criterion, target and schedule.</param>
-    /// <remarks>
-    /// When the run has an evaluation set, the dense network is evaluated on it just before pruning; the
-    /// result becomes the run fact <c>dense_test_accuracy</c> and the metric of the same name.
-    /// </remarks>
+    /// <summary>A classic baseline: <paramref name="options"/> give the criterion, MAC target and schedule.</summary>
     public PruneThenFineTune(BaselineOptions options)
+        : this(new MacsTargetStep(options ?? throw new ArgumentNullException(nameof(options))),
+            new OneShotSchedule { PruneEpoch = options.PruneEpoch, DenseStart = options.DenseStart })
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        Options = options;
     }
 
-    public BaselineOptions Options { get; }
+    public PruneThenFineTune(PruningStep step, OneShotSchedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(schedule);
+        schedule.Validate();
+        Step = step;
+        Schedule = schedule;
+    }
 
-    public override string Name => BaselineOptions.MethodName(Options.Criterion);
+    public PruningStep Step { get; }
 
-    /// <summary>The selection made at the pruning epoch (null before, and after a resume past it).</summary>
-    public ChannelSelection? Selection { get; private set; }
+    public OneShotSchedule Schedule { get; }
+
+    public override string Name => Step.Name;
+
+    /// <summary>The decision taken at the pruning epoch (null before, and after a resume past it).</summary>
+    public PruningDecision? Decision { get; private set; }
 
     public override void OnStart(TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (context.Network.Prunable is null)
-            throw new InvalidOperationException($"the {Name} baseline needs a generated prunable network; '{context.Network.Name}' is a plain module");
-        if (Options.PruneEpoch > context.Settings.Epochs)
-            throw new ArgumentOutOfRangeException("prune_epoch", Options.PruneEpoch, $"prune_epoch {Options.PruneEpoch} is after the last of the run's {context.Settings.Epochs} epochs");
-        if (Options.Criterion == BaselineCriterion.Taylor && !_pruned)
+            throw new InvalidOperationException($"the {Name} method needs a generated prunable network; '{context.Network.Name}' is a plain module");
+        if (Schedule.PruneEpoch > context.Settings.Epochs)
+            throw new ArgumentOutOfRangeException("prune_epoch", Schedule.PruneEpoch, $"prune_epoch {Schedule.PruneEpoch} is after the last of the run's {context.Settings.Epochs} epochs");
+        // A resumed run continues from its checkpoint's weights, which already started from the dense run.
+        if (Schedule.DenseStart is { } dense && !_resumed)
         {
-            _taylor = new TaylorImportance(context.Network.Prunable);
-            if (_restoredTaylor is { } saved) _taylor.Restore(saved.Steps, saved.Sums);
+            dense.LoadInto(context.Network);
+            context.Facts[DenseRunFact] = dense.Source;
+            context.Observer.OnMessage($"started from the trained network of dense_run '{dense.Source}'");
+        }
+        if (!_pruned)
+        {
+            Step.Prepare(context.Network.Prunable, context.Observer.OnMessage);
+            if (Step.ImportanceSteps is not null)
+            {
+                _taylor = new TaylorImportance(context.Network.Prunable);
+                if (_restoredTaylor is { } saved) _taylor.Restore(saved.Steps, saved.Sums);
+            }
         }
         _restoredTaylor = null;
     }
@@ -71,24 +125,24 @@ public sealed class PruneThenFineTune : TrainingMethod
         context.Optimizer.zero_grad();
         loss.backward();
         // Gradients of the loss alone: weight decay is applied inside step().
-        if (AccumulatesTaylorNow(context)) _taylor!.Accumulate();
+        if (AccumulatesImportanceNow(context)) _taylor!.Accumulate();
         context.Optimizer.step();
         return new StepResult(loss.ToDouble(), Accuracy.CountCorrect(logits, batch.Labels), batch.Count);
     }
 
-    /// <summary>Taylor scores come from the last <see cref="BaselineOptions.TaylorBatches"/> steps of the last dense epoch.</summary>
-    private bool AccumulatesTaylorNow(TrainingContext context)
+    /// <summary>Importance comes from the last <see cref="PruningStep.ImportanceSteps"/> steps of the pruning epoch.</summary>
+    private bool AccumulatesImportanceNow(TrainingContext context)
     {
-        if (_taylor is null || _pruned || context.Epoch != Options.PruneEpoch - 1) return false;
+        if (_taylor is null || _pruned || context.Epoch != Schedule.PruneEpoch - 1) return false;
         long stepInEpoch = context.GlobalStep - (long)context.Epoch * context.StepsPerEpoch; // steps already taken this epoch
-        return stepInEpoch >= context.StepsPerEpoch - Math.Min(Options.TaylorBatches, context.StepsPerEpoch);
+        return stepInEpoch >= context.StepsPerEpoch - Math.Min(Step.ImportanceSteps!.Value, context.StepsPerEpoch);
     }
 
     public override void OnEpochEnd(TrainingContext context, IDictionary<string, double> metrics)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(metrics);
-        if (!_pruned && context.Epoch == Options.PruneEpoch - 1) Prune(context, metrics);
+        if (!_pruned && context.Epoch == Schedule.PruneEpoch - 1) Prune(context, metrics);
     }
 
     private void Prune(TrainingContext context, IDictionary<string, double> metrics)
@@ -103,13 +157,16 @@ public sealed class PruneThenFineTune : TrainingMethod
             metrics[Trainer.Facts.DenseTestAccuracy] = dense.Accuracy;
         }
 
-        ChannelSelection selection = Select(network);
-        IPrunableNetwork slim = network.Slim(selection.Masks);
+        if (_taylor is { Iterations: 0 })
+            throw new InvalidOperationException($"{Name} found no accumulated importance (was the run resumed exactly at the pruning epoch's end?)");
+        bool[] blocksBefore = network.BlocksKept;
+        PruningDecision decision = Step.Decide(network, _taylor, context.Observer.OnMessage);
+        IPrunableNetwork slim = network.Slim(decision.Masks);
         var module = (nn.Module<Tensor, Tensor>)slim;
         int carried;
         try
         {
-            using SlimmedOptimizerState state = SlimmedOptimizerState.Capture(context.Optimizer, network, selection.Masks);
+            using SlimmedOptimizerState state = SlimmedOptimizerState.Capture(context.Optimizer, network, decision.Masks);
             context.ReplaceNetwork(TrainableNetwork.FromPrunable(slim)); // disposes the dense network and rebuilds the optimizer
             carried = state.ApplyTo(context.Optimizer, module);
         }
@@ -120,42 +177,38 @@ public sealed class PruneThenFineTune : TrainingMethod
         }
         _pruned = true;
         _taylor = null;
-        Selection = selection;
+        Decision = decision;
 
-        metrics["prune_macs"] = selection.Macs;
+        int[] widths = slim.GroupWidths;
+        bool[] blocks = slim.BlocksKept;
+        metrics["prune_macs"] = slim.Macs();
         metrics["prune_params"] = slim.Params();
-        metrics["prune_macs_fraction"] = selection.MacsFraction;
-        metrics["prune_target_fraction"] = Options.TargetMacs;
         metrics["optimizer_state_carried"] = carried;
-        var widths = new JsonObject();
+        var widthsFact = new JsonObject();
         foreach (GroupInfo group in structure.PrunableGroups)
         {
-            metrics[$"width_{group.Name}"] = selection.Widths[group.Index];
-            widths[group.Name] = selection.Widths[group.Index];
+            metrics[$"width_{group.Name}"] = widths[group.Index];
+            widthsFact[group.Name] = widths[group.Index];
         }
-        context.Facts[PruningFact] = new JsonObject
+        string[] removed = structure.RemovableBlocks.Where(b => blocksBefore[b.Index] && !blocks[b.Index]).Select(b => b.WidthsName).ToArray();
+        string[] kept = structure.RemovableBlocks.Where(b => blocks[b.Index]).Select(b => b.WidthsName).ToArray();
+        metrics["prune_blocks_removed"] = removed.Length;
+        foreach ((string name, double value) in decision.Metrics) metrics[name] = value;
+
+        var fact = new JsonObject
         {
             ["criterion"] = Name,
-            ["target_macs"] = Options.TargetMacs,
-            ["prune_epoch"] = Options.PruneEpoch,
-            ["macs"] = selection.Macs,
-            ["macs_fraction"] = selection.MacsFraction,
+            ["prune_epoch"] = Schedule.PruneEpoch,
+            ["macs"] = slim.Macs(),
             ["params"] = slim.Params(),
-            ["widths"] = widths,
+            ["widths"] = widthsFact,
+            ["blocks_kept"] = new JsonArray(kept.Select(b => (JsonNode?)b).ToArray()),
+            ["blocks_removed"] = new JsonArray(removed.Select(b => (JsonNode?)b).ToArray()),
         };
+        foreach ((string name, JsonNode? value) in decision.Fact) fact[name] = value?.DeepClone();
+        Step.Describe(slim, fact, metrics, context.Facts);
+        context.Facts[PruningFact] = fact;
     }
-
-    private ChannelSelection Select(IPrunableNetwork network) => Options.Criterion switch
-    {
-        BaselineCriterion.Uniform => UniformWidths.Select(network, Options.TargetMacs),
-        BaselineCriterion.L1 => ChannelSelector.Select(network, ChannelScores.L1(network), Options.TargetMacs),
-        BaselineCriterion.BnScale => ChannelSelector.Select(network, ChannelScores.BatchNormScale(network), Options.TargetMacs),
-        BaselineCriterion.Random => ChannelSelector.Select(network, ChannelScores.Random(network, Options.Seed), Options.TargetMacs),
-        BaselineCriterion.Taylor => _taylor is { Iterations: > 0 } taylor
-            ? ChannelSelector.Select(network, taylor.Sums(), Options.TargetMacs)
-            : throw new InvalidOperationException("Taylor pruning found no accumulated gradients (was the run resumed exactly at the pruning epoch's end?)"),
-        _ => throw new InvalidOperationException($"unknown criterion {Options.Criterion}"),
-    };
 
     public override JsonObject? SaveState()
     {
@@ -173,7 +226,8 @@ public sealed class PruneThenFineTune : TrainingMethod
     public override void LoadState(JsonObject state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        _pruned = state["pruned"]?.GetValue<bool>() ?? throw new FormatException($"the {Name} baseline's state has no \"pruned\" entry");
+        _resumed = true;
+        _pruned = state["pruned"]?.GetValue<bool>() ?? throw new FormatException($"the {Name} method's state has no \"pruned\" entry");
         if (state["taylor_sums"] is JsonArray sums)
         {
             int steps = state["taylor_steps"]?.GetValue<int>() ?? throw new FormatException("Taylor state without \"taylor_steps\"");

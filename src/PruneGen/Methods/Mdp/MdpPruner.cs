@@ -28,6 +28,12 @@ public sealed record MdpOptions
     /// <summary>Add the valid inequalities that tighten CBC's relaxation (same optimum, far faster proof; see <see cref="MdpProgram.MaximiseImportance"/>).</summary>
     public bool StrengthenLinearisation { get; init; } = true;
 
+    /// <summary>
+    /// Start CBC from <see cref="GreedyStart"/>'s structure (a MIP start). Same optimum; on ResNet-56 it cuts
+    /// CBC's time several-fold, because the proof, not the search for good structures, is what remains.
+    /// </summary>
+    public bool WarmStart { get; init; } = true;
+
     /// <summary>Receives warnings and a one-line summary of the solve.</summary>
     public Action<string>? Log { get; init; }
 }
@@ -68,6 +74,13 @@ public static class MdpPruner
         string method = options.RemoveBlocks ? "mdp" : "mdp-channels";
 
         MdpProgram program = MdpProgram.MaximiseImportance(space, scores, table, budget, options.RemoveBlocks, options.StrengthenLinearisation);
+        if (options.WarmStart && GreedyStart.Find(space, scores, table, budget, options.RemoveBlocks) is { } start)
+        {
+            double[] point = program.PointOf(start.GroupWidths, start.BlocksKept);
+            // A start the model rejects would be a bug in the greedy search, not in the solve: skip it.
+            if (program.Model.IsFeasible(point, 1e-7)) program.Model.SetStart(point);
+            else options.Log?.Invoke($"{method}: the greedy start is not feasible for the program; solving without it");
+        }
         MilpSolution solution = options.Solver.Solve(program.Model);
         var warnings = new List<string>();
         switch (solution.Status)
