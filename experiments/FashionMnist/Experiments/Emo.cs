@@ -9,18 +9,16 @@ namespace PruneGen.FashionMnist.Experiments;
 /// Divide-and-conquer evolutionary multi-objective pruning (METHODS.md §3) under the shared budget:
 /// dense training for <c>prune_epoch</c> epochs, the search on cached calibration features at the
 /// end of that epoch (R* = <c>macs_reduction</c> of the MACs removed), constraint training, slimming,
-/// fine-tuning for the remaining epochs. The <c>-whole</c> experiment is the whole-network NSGA-II
+/// fine-tuning for the remaining epochs. With <c>dense_run</c> every variant starts from the same
+/// trained network (e.g. a finished resnet20-dense run) and searches after one epoch. The <c>-whole</c> experiment is the whole-network NSGA-II
 /// baseline at the same number of evaluations; compare the two with
 /// <c>report &lt;run of resnet20-emo&gt; &lt;run of resnet20-emo-whole&gt;</c> (hypervolume-versus-evaluations
 /// curves and fronts in one space, plotted from the runs' facts).
 /// </summary>
-public abstract class EmoExperiment : ExperimentOptions
+public abstract class EmoExperiment : OneShotOptions
 {
     [Option("R*: fraction of the dense network's MACs to remove (0.5 = half the MACs, a 2x MAC reduction)", Default = 0.5, Min = 0.0, Max = 0.95)]
     public double MacsReduction { get; set; }
-
-    [Option("dense epochs before the search (at the end of that epoch); the rest of the budget fine-tunes", Default = 10, Min = 1, Max = 100_000)]
-    public int PruneEpoch { get; set; }
 
     [Option("NSGA-II population of each search", Default = 20, Min = 2, Max = 10_000)]
     public int Population { get; set; }
@@ -58,7 +56,8 @@ public abstract class EmoExperiment : ExperimentOptions
     {
         Search = Search,
         MacsReduction = MacsReduction,
-        PruneEpoch = PruneEpoch,
+        PruneEpoch = EffectivePruneEpoch,
+        DenseStart = StartingPoint(),
         Population = Population,
         Generations = Generations,
         CalibrationImages = CalibrationImages,

@@ -1,3 +1,5 @@
+using PruneGen.Training.Checkpoints;
+
 namespace PruneGen.Methods.Emo;
 
 /// <summary>Which search EMO runs.</summary>
@@ -20,6 +22,9 @@ public sealed record EmoOptions
 
     /// <summary>Dense epochs before the search, which runs at the end of that epoch (<c>prune_epoch</c>).</summary>
     public int PruneEpoch { get; init; } = 10;
+
+    /// <summary>A trained network to start from (its weights are loaded before the first step), or null to train from scratch.</summary>
+    public DenseStart? DenseStart { get; init; }
 
     /// <summary>NSGA-II population per search (<c>population</c>).</summary>
     public int Population { get; init; } = 20;

@@ -34,6 +34,7 @@ public sealed class EmoPruning : TrainingMethod
     public const string PlotsFact = "plots";
 
     private bool _pruned;
+    private bool _resumed;
 
     public EmoPruning(EmoOptions options)
     {
@@ -53,6 +54,13 @@ public sealed class EmoPruning : TrainingMethod
             throw new InvalidOperationException($"EMO needs a generated prunable network; '{context.Network.Name}' is a plain module");
         if (Options.PruneEpoch > context.Settings.Epochs)
             throw new ArgumentOutOfRangeException("prune_epoch", Options.PruneEpoch, $"prune_epoch {Options.PruneEpoch} is after the last of the run's {context.Settings.Epochs} epochs");
+        // A resumed run continues from its checkpoint's weights, which already started from the dense run.
+        if (Options.DenseStart is { } dense && !_resumed)
+        {
+            dense.LoadInto(context.Network);
+            context.Facts["dense_run"] = dense.Source;
+            context.Observer.OnMessage($"started from the trained network of dense_run '{dense.Source}'");
+        }
     }
 
     public override void OnEpochEnd(TrainingContext context, IDictionary<string, double> metrics)
@@ -197,5 +205,6 @@ public sealed class EmoPruning : TrainingMethod
     {
         ArgumentNullException.ThrowIfNull(state);
         _pruned = state["pruned"]?.GetValue<bool>() ?? throw new FormatException("EMO's state has no \"pruned\" entry");
+        _resumed = true;
     }
 }
