@@ -7,9 +7,10 @@ namespace PruneGen.FashionMnist.Experiments;
 
 /// <summary>
 /// Divide-and-conquer evolutionary multi-objective pruning (METHODS.md §3) under the shared budget:
-/// dense training for <c>prune_epoch</c> epochs (or a trained network loaded with <c>dense_run</c>), the search on cached calibration features at the
+/// dense training for <c>prune_epoch</c> epochs, the search on cached calibration features at the
 /// end of that epoch (R* = <c>macs_reduction</c> of the MACs removed), constraint training, slimming,
-/// fine-tuning for the remaining epochs. The <c>-whole</c> experiment is the whole-network NSGA-II
+/// fine-tuning for the remaining epochs. With <c>dense_run</c> every variant starts from the same
+/// trained network (e.g. a finished resnet20-dense run) and searches after one epoch. The <c>-whole</c> experiment is the whole-network NSGA-II
 /// baseline at the same number of evaluations; compare the two with
 /// <c>report &lt;run of resnet20-emo&gt; &lt;run of resnet20-emo-whole&gt;</c> (hypervolume-versus-evaluations
 /// curves and fronts in one space, plotted from the runs' facts).
