@@ -105,14 +105,36 @@ public abstract class Gate : IDisposable
     }
 
     /// <summary>x ⊙ multiplier, broadcast over an (N, C[, H, W]) tensor along C (unit gate) or over all but N (block gate).</summary>
-    internal Tensor Apply(Tensor x)
+    internal Tensor Apply(Tensor x) =>
+        Multiply(x, _multiplier ?? throw new InvalidOperationException($"gate '{Name}' is not active"));
+
+    /// <summary>
+    /// x gated by a unit gate and a block gate at once (either may be null or inactive; at least one must
+    /// be active): the two multipliers are combined first ([N, C] ⊙ [N, 1], a small product whose backward
+    /// reaches both), so the activation is multiplied once instead of twice.
+    /// </summary>
+    internal static Tensor Apply(Tensor x, UnitGate? unit, BlockGate? block)
     {
-        Tensor m = _multiplier ?? throw new InvalidOperationException($"gate '{Name}' is not active");
-        using Tensor shaped = Shape(m, x);
-        return x * shaped;
+        Tensor? u = unit?._multiplier;
+        Tensor? b = block?._multiplier;
+        if (u is null || b is null)
+            return Multiply(x, u ?? b ?? throw new InvalidOperationException("neither gate is active"));
+        using Tensor both = u * b;
+        return Multiply(x, both);
     }
 
-    private protected abstract Tensor Shape(Tensor multiplier, Tensor x);
+    /// <summary>x ⊙ m for m of shape [B, K] (K = C, or 1 for a block gate), broadcast along x's trailing dimensions.</summary>
+    private static Tensor Multiply(Tensor x, Tensor m)
+    {
+        // Sampled per-example gates: the fused op, whose backward gives ∂/∂x and ∂/∂ξ in one pass.
+        if (m.size(0) == x.size(0)) return Fused.gate_multiply(x, m);
+        if (x.Dimensions == 2) return x * m;
+        long[] shape = new long[x.Dimensions];
+        Array.Fill(shape, 1L);
+        (shape[0], shape[1]) = (m.size(0), m.size(1));
+        using Tensor shaped = m.view(shape);
+        return x * shaped;
+    }
 
     /// <summary>Copies θ (and the fixed mask) of the kept units of <paramref name="source"/>, a gate of the unslimmed network.</summary>
     internal void CopyKeptFrom(Gate source, Tensor? keptIndex)
@@ -154,9 +176,6 @@ public sealed class UnitGate : Gate
     internal UnitGate(string name, int size) : base(name, size)
     {
     }
-
-    private protected override Tensor Shape(Tensor multiplier, Tensor x) =>
-        x.Dimensions == 4 ? multiplier.view(multiplier.size(0), Size, 1, 1) : multiplier.alias();
 }
 
 /// <summary>The gate of a removable block: one θ, scaling the block's residual branch.</summary>
@@ -171,7 +190,4 @@ public sealed class BlockGate : Gate
 
     /// <summary>Sets the fixed mask: keep the block's branch or zero it.</summary>
     public void SetFixedMask(bool keep) => SetFixedMask([keep]);
-
-    private protected override Tensor Shape(Tensor multiplier, Tensor x) =>
-        x.Dimensions == 4 ? multiplier.view(multiplier.size(0), 1, 1, 1) : multiplier.alias();
 }
