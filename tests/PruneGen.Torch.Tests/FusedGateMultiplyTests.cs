@@ -3,27 +3,40 @@ using static PruneGen.Torch.torch;
 namespace PruneGen.Torch.Tests;
 
 /// <summary>
-/// <see cref="Fused.gate_multiply"/> against the composition it replaces, <c>x * m.view(N, K, 1, 1)</c>
-/// with autograd's generic backward: same output, same gradients for the input and the gates.
+/// <see cref="Fused.gate_multiply"/> and <see cref="Fused.relu_gate_multiply"/> against the compositions
+/// they replace, <c>[relu](x) * m.view(N, K, 1, 1)</c> with autograd's generic backward: same output
+/// (in the input's memory format), same gradients for the input and the gates.
 /// </summary>
 public class FusedGateMultiplyTests
 {
-    public static TheoryData<long[], bool, bool, ScalarType> Cases => new()
+    public static TheoryData<long[], bool, bool, ScalarType, bool> Cases
     {
+        get
+        {
+            var cases = new TheoryData<long[], bool, bool, ScalarType, bool>();
+            foreach ((long[] shape, bool perExample, bool channelsLast, ScalarType dtype) in Shapes)
+                foreach (bool relu in new[] { false, true })
+                    cases.Add(shape, perExample, channelsLast, dtype, relu);
+            return cases;
+        }
+    }
+
+    private static readonly (long[], bool, bool, ScalarType)[] Shapes =
+    [
         // shape of x, one gate per example (K = 1) instead of per channel, channels_last, dtype
-        { [5, 6, 7, 3], false, false, ScalarType.Float32 },
-        { [5, 6, 7, 3], false, true, ScalarType.Float32 },
-        { [5, 6, 7, 3], true, false, ScalarType.Float32 },
-        { [5, 6, 7, 3], true, true, ScalarType.Float32 },
-        { [4, 40, 9, 9], false, true, ScalarType.Float32 },   // more than one vector of channels, a remainder of the 16 lanes
-        { [3, 5], false, false, ScalarType.Float32 },         // features of a linear layer
-        { [3, 5], true, false, ScalarType.Float32 },
-        { [5, 6, 7, 3], false, true, ScalarType.Float64 },    // not fused: ATen's ops
-    };
+        ([5, 6, 7, 3], false, false, ScalarType.Float32),
+        ([5, 6, 7, 3], false, true, ScalarType.Float32),
+        ([5, 6, 7, 3], true, false, ScalarType.Float32),
+        ([5, 6, 7, 3], true, true, ScalarType.Float32),
+        ([4, 40, 9, 9], false, true, ScalarType.Float32),   // more than one vector of channels, a remainder of the 16 lanes
+        ([3, 5], false, false, ScalarType.Float32),         // features of a linear layer
+        ([3, 5], true, false, ScalarType.Float32),
+        ([5, 6, 7, 3], false, true, ScalarType.Float64),    // not fused: ATen's ops
+    ];
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void MatchesTheBroadcastProductAndItsGradients(long[] shape, bool perExample, bool channelsLast, ScalarType dtype)
+    public void MatchesTheBroadcastProductAndItsGradients(long[] shape, bool perExample, bool channelsLast, ScalarType dtype, bool relu)
     {
         using var scope = NewDisposeScope();
         manual_seed(4);
@@ -33,16 +46,18 @@ public class FusedGateMultiplyTests
         Tensor upstream = randn(shape, dtype: dtype);
 
         Tensor x1 = x0.detach().requires_grad_(), m1 = m0.detach().requires_grad_();
-        Tensor fused = Fused.gate_multiply(x1, m1);
+        Tensor fused = relu ? Fused.relu_gate_multiply(x1, m1) : Fused.gate_multiply(x1, m1);
         (fused * upstream).sum().backward();
 
         Tensor x2 = x0.detach().requires_grad_(), m2 = m0.detach().requires_grad_();
         long[] view = Enumerable.Repeat(1L, shape.Length).ToArray();
         (view[0], view[1]) = (m0.size(0), m0.size(1));
-        Tensor plain = x2 * m2.view(view);
+        Tensor plain = (relu ? x2.relu() : x2) * m2.view(view);
         (plain * upstream).sum().backward();
 
         Assert.True(fused.equal(plain), "outputs differ");
+        Assert.Equal(plain.is_contiguous(), fused.is_contiguous());
+        Assert.Equal(plain.is_contiguous(channels_last), fused.is_contiguous(channels_last));
         Assert.True(x1.grad!.equal(x2.grad!), "input gradients differ");
         // The gate gradient is a sum over up to 5 * 7 * 3 products, summed in another order: float rounding only.
         Assert.True(m1.grad!.allclose(m2.grad!, rtol: 1e-5, atol: 1e-5), "gate gradients differ");

@@ -1,10 +1,12 @@
 // Per-example gate multiply with a fused backward (PruneGen's own op; TorchSharp has no counterpart).
 //
-// y = x ⊙ m, with x of shape [N, C, ...] and m of shape [N, K], K = C (one gate per example and
+// y = x ⊙ m (or relu(x) ⊙ m), with x of shape [N, C, ...] and m of shape [N, K], K = C (one gate per example and
 // channel) or K = 1 (one gate per example). Autograd's generic mul records the same forward, but its
 // backward makes two full-size products and a reduction: grad_x = g ⊙ m, then (g ⊙ x) summed over
 // the spatial dimensions for grad_m. Here one pass over g and x writes grad_x and accumulates grad_m,
-// which is what made complexity-aware training's gates cost a fifth of a training step on CPU.
+// which is what made complexity-aware training's gates cost a fifth of a training step on CPU. The
+// ReLU variant also takes the place of the ReLU before the gate (forward and backward in the same
+// passes): it saves the pre-activation x, which the gate's gradient needs where the gate is 0.
 //
 // The fused backward covers float32 CPU tensors laid out contiguously or channels_last (anything else
 // is made so first); other dtypes and devices take the same ATen ops autograd would.
@@ -30,6 +32,14 @@ at::Tensor broadcastable(const at::Tensor& m, const at::Tensor& x) {
 
 // Per example, x is a [K, P] slab (gate index outer: contiguous NCHW, 2-D input, or K = 1).
 // GCC's -O2 does not vectorise these loops; the attribute asks for the usual -O3 treatment.
+template <bool Relu>
+inline float activation(float v) { return Relu ? (v > 0 ? v : 0.0f) : v; }
+
+// d activation(v) / dv ⊙ m: the input's gradient factor (ReLU's derivative at 0 is 0, as in ATen).
+template <bool Relu>
+inline float through(float v, float mk) { return Relu ? (v > 0 ? mk : 0.0f) : mk; }
+
+template <bool Relu>
 __attribute__((optimize("O3"), target_clones("avx2", "default")))
 void backward_gate_outer(const float* g, const float* x, const float* m, float* gx, float* gm,
                          int64_t begin, int64_t end, int64_t k_count, int64_t p_count) {
@@ -43,13 +53,14 @@ void backward_gate_outer(const float* g, const float* x, const float* m, float* 
             for (; p + kLanes <= p_count; p += kLanes)
                 for (int l = 0; l < kLanes; ++l) {
                     const float gv = g[row + p + l];
-                    gx[row + p + l] = gv * mk;
-                    lanes[l] += gv * x[row + p + l];
+                    const float xv = x[row + p + l];
+                    gx[row + p + l] = gv * through<Relu>(xv, mk);
+                    lanes[l] += gv * activation<Relu>(xv);
                 }
             double sum = 0;
             for (; p < p_count; ++p) {
-                gx[row + p] = g[row + p] * mk;
-                sum += static_cast<double>(g[row + p]) * x[row + p];
+                gx[row + p] = g[row + p] * through<Relu>(x[row + p], mk);
+                sum += static_cast<double>(g[row + p]) * activation<Relu>(x[row + p]);
             }
             for (int l = 0; l < kLanes; ++l) sum += lanes[l];
             gm[n * k_count + k] = static_cast<float>(sum);
@@ -58,6 +69,7 @@ void backward_gate_outer(const float* g, const float* x, const float* m, float* 
 }
 
 // Per example, x is a [P, K] slab (channels_last: the gate index is the innermost dimension).
+template <bool Relu>
 __attribute__((optimize("O3"), target_clones("avx2", "default")))
 void backward_gate_inner(const float* g, const float* x, const float* m, float* gx, float* gm,
                          int64_t begin, int64_t end, int64_t k_count, int64_t p_count) {
@@ -70,18 +82,83 @@ void backward_gate_inner(const float* g, const float* x, const float* m, float* 
             const int64_t row = (n * p_count + p) * k_count;
             for (int64_t k = 0; k < k_count; ++k) {
                 const float gv = g[row + k];
-                gx[row + k] = gv * mn[k];
-                a[k] += gv * x[row + k];
+                const float xv = x[row + k];
+                gx[row + k] = gv * through<Relu>(xv, mn[k]);
+                a[k] += gv * activation<Relu>(xv);
             }
         }
         for (int64_t k = 0; k < k_count; ++k) gm[n * k_count + k] = a[k];
     }
 }
 
+// Forward of the ReLU variant in one pass: y = max(x, 0) ⊙ m (x contiguous in its format, see backward).
+template <bool Inner>
+__attribute__((optimize("O3"), target_clones("avx2", "default")))
+void forward_relu_gate(const float* x, const float* m, float* y, int64_t begin, int64_t end, int64_t k_count, int64_t p_count) {
+    for (int64_t n = begin; n < end; ++n) {
+        const float* mn = m + n * k_count;
+        const int64_t base = n * k_count * p_count;
+        if (Inner) {
+            for (int64_t p = 0; p < p_count; ++p)
+                for (int64_t k = 0; k < k_count; ++k) {
+                    const float v = x[base + p * k_count + k];
+                    y[base + p * k_count + k] = (v > 0 ? v : 0.0f) * mn[k];
+                }
+        } else {
+            for (int64_t k = 0; k < k_count; ++k)
+                for (int64_t p = 0; p < p_count; ++p) {
+                    const float v = x[base + k * p_count + p];
+                    y[base + k * p_count + p] = (v > 0 ? v : 0.0f) * mn[k];
+                }
+        }
+    }
+}
+
+// How the fused kernels see x: per example a [K, P] slab (outer) or a [P, K] slab (inner).
+struct Layout {
+    bool fused = false;
+    bool inner = false;
+    at::MemoryFormat format = at::MemoryFormat::Contiguous;
+    int64_t n_count = 0, k_count = 0, p_count = 0, grain = 1;
+};
+
+Layout layout_of(const at::Tensor& x, const at::Tensor& m) {
+    Layout l;
+    l.fused = x.numel() > 0 && x.device().is_cpu() && x.scalar_type() == at::kFloat && m.scalar_type() == at::kFloat && x.dim() >= 2;
+    if (!l.fused) return l;
+    l.n_count = x.size(0);
+    l.k_count = m.size(1);
+    const int64_t per_example = x.numel() / l.n_count;
+    l.p_count = per_example / l.k_count;
+    // channels_last puts the gate (channel) index innermost. With K = 1 each example is one slab in
+    // either layout, so x keeps its own (no copy, and the results come out in x's layout).
+    const at::MemoryFormat own = x.suggest_memory_format();
+    l.inner = l.k_count > 1 && x.dim() == 4 && own == at::MemoryFormat::ChannelsLast;
+    l.format = l.k_count == 1 || l.inner ? own : at::MemoryFormat::Contiguous;
+    l.grain = std::max<int64_t>(1, at::internal::GRAIN_SIZE / std::max<int64_t>(1, per_example));
+    return l;
+}
+
 struct GateMultiply : public torch::autograd::Function<GateMultiply> {
-    static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& m) {
+    static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& m, bool relu) {
         ctx->save_for_backward({x, m});
-        return x * broadcastable(m, x);
+        ctx->saved_data["relu"] = relu;
+        if (!relu) return x * broadcastable(m, x);
+        const Layout l = layout_of(x, m);
+        if (!l.fused) return at::relu(x).mul_(broadcastable(m, x));
+        const at::Tensor xc = x.contiguous(l.format);
+        const at::Tensor mc = m.contiguous();
+        at::Tensor y = at::empty_like(xc, l.format);
+        const float* xp = xc.data_ptr<float>();
+        const float* mp = mc.data_ptr<float>();
+        float* yp = y.data_ptr<float>();
+        at::parallel_for(0, l.n_count, l.grain, [&](int64_t begin, int64_t end) {
+            if (l.inner)
+                forward_relu_gate<true>(xp, mp, yp, begin, end, l.k_count, l.p_count);
+            else
+                forward_relu_gate<false>(xp, mp, yp, begin, end, l.k_count, l.p_count);
+        });
+        return y;
     }
 
     static variable_list backward(AutogradContext* ctx, variable_list grads) {
@@ -89,27 +166,29 @@ struct GateMultiply : public torch::autograd::Function<GateMultiply> {
         const at::Tensor& x = saved[0];
         const at::Tensor& m = saved[1];
         at::Tensor g = grads[0];
-        if (!g.defined()) return {at::Tensor(), at::Tensor()};
-        const bool fused = x.numel() > 0 && x.device().is_cpu() && x.scalar_type() == at::kFloat && g.scalar_type() == at::kFloat &&
-                           m.scalar_type() == at::kFloat && x.dim() >= 2;
+        const bool relu = ctx->saved_data["relu"].toBool();
+        if (!g.defined()) return {at::Tensor(), at::Tensor(), at::Tensor()};
+        const Layout l = layout_of(x, m);
+        const bool fused = l.fused && g.scalar_type() == at::kFloat;
         if (!fused) {
-            at::Tensor gx = ctx->needs_input_grad(0) ? g * broadcastable(m, x) : at::Tensor();
+            at::Tensor gx;
+            if (ctx->needs_input_grad(0)) {
+                gx = g * broadcastable(m, x);
+                if (relu) gx = at::threshold_backward(gx, x, 0);
+            }
             at::Tensor gm;
             if (ctx->needs_input_grad(1)) {
                 std::vector<int64_t> dims;
                 for (int64_t d = m.size(1) == 1 ? 1 : 2; d < x.dim(); ++d) dims.push_back(d);
-                at::Tensor product = g * x;
+                at::Tensor product = g * (relu ? at::relu(x) : x);
                 gm = (dims.empty() ? product : product.sum(dims)).reshape(m.sizes());
             }
-            return {gx, gm};
+            return {gx, gm, at::Tensor()};
         }
 
-        const int64_t n_count = x.size(0);
-        const int64_t k_count = m.size(1);
-        const int64_t per_example = x.numel() / n_count;
-        // channels_last puts the gate (channel) index innermost; with K = 1 the layout does not matter.
-        const bool inner = k_count > 1 && x.dim() == 4 && x.suggest_memory_format() == at::MemoryFormat::ChannelsLast;
-        const at::MemoryFormat format = inner ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
+        const bool inner = l.inner;
+        const at::MemoryFormat format = l.format;
+        const int64_t k_count = l.k_count, p_count = l.p_count;
         const at::Tensor xc = x.contiguous(format);
         const at::Tensor gc = g.contiguous(format);
         const at::Tensor mc = m.contiguous();
@@ -120,23 +199,25 @@ struct GateMultiply : public torch::autograd::Function<GateMultiply> {
         const float* mp = mc.data_ptr<float>();
         float* gxp = gx.data_ptr<float>();
         float* gmp = gm.data_ptr<float>();
-        const int64_t p_count = per_example / k_count;
-        const int64_t grain = std::max<int64_t>(1, at::internal::GRAIN_SIZE / std::max<int64_t>(1, per_example));
-        at::parallel_for(0, n_count, grain, [&](int64_t begin, int64_t end) {
-            if (inner)
-                backward_gate_inner(gp, xp, mp, gxp, gmp, begin, end, k_count, p_count);
+        at::parallel_for(0, l.n_count, l.grain, [&](int64_t begin, int64_t end) {
+            if (inner && relu)
+                backward_gate_inner<true>(gp, xp, mp, gxp, gmp, begin, end, k_count, p_count);
+            else if (inner)
+                backward_gate_inner<false>(gp, xp, mp, gxp, gmp, begin, end, k_count, p_count);
+            else if (relu)
+                backward_gate_outer<true>(gp, xp, mp, gxp, gmp, begin, end, k_count, p_count);
             else
-                backward_gate_outer(gp, xp, mp, gxp, gmp, begin, end, k_count, p_count);
+                backward_gate_outer<false>(gp, xp, mp, gxp, gmp, begin, end, k_count, p_count);
         });
-        return {ctx->needs_input_grad(0) ? gx : at::Tensor(), ctx->needs_input_grad(1) ? gm : at::Tensor()};
+        return {ctx->needs_input_grad(0) ? gx : at::Tensor(), ctx->needs_input_grad(1) ? gm : at::Tensor(), at::Tensor()};
     }
 };
 
 }  // namespace
 
-// x: [N, C, ...]; m: [N, C] or [N, 1] on x's device and dtype. Returns x ⊙ m broadcast along the
-// trailing dimensions, recorded for autograd with the fused backward above.
-PG_API TensorHandle pg_gate_multiply(TensorHandle x, TensorHandle m) {
+// x: [N, C, ...]; m: [N, C] or [N, 1] on x's device and dtype. Returns x ⊙ m (relu(x) ⊙ m when relu
+// is nonzero) broadcast along the trailing dimensions, recorded for autograd with the fused backward above.
+PG_API TensorHandle pg_gate_multiply(TensorHandle x, TensorHandle m, int relu) {
     PG_TRY
     const at::Tensor& input = *x;
     const at::Tensor& gates = *m;
@@ -147,6 +228,6 @@ PG_API TensorHandle pg_gate_multiply(TensorHandle x, TensorHandle m) {
                 " columns but the input has ", input.size(1), " channels (expected 1 or ", input.size(1), ")");
     TORCH_CHECK(gates.scalar_type() == input.scalar_type(), "gate_multiply: gates are ", gates.scalar_type(), " but the input is ", input.scalar_type());
     TORCH_CHECK(gates.device() == input.device(), "gate_multiply: gates are on ", gates.device(), " but the input is on ", input.device());
-    return pg_wrap(GateMultiply::apply(input, gates));
+    return pg_wrap(GateMultiply::apply(input, gates, relu != 0));
     PG_CATCH(nullptr)
 }

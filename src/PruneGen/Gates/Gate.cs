@@ -106,28 +106,31 @@ public abstract class Gate : IDisposable
 
     /// <summary>x ⊙ multiplier, broadcast over an (N, C[, H, W]) tensor along C (unit gate) or over all but N (block gate).</summary>
     internal Tensor Apply(Tensor x) =>
-        Multiply(x, _multiplier ?? throw new InvalidOperationException($"gate '{Name}' is not active"));
+        Multiply(x, _multiplier ?? throw new InvalidOperationException($"gate '{Name}' is not active"), relu: false);
 
     /// <summary>
-    /// x gated by a unit gate and a block gate at once (either may be null or inactive; at least one must
-    /// be active): the two multipliers are combined first ([N, C] ⊙ [N, 1], a small product whose backward
-    /// reaches both), so the activation is multiplied once instead of twice.
+    /// x (after a ReLU when <paramref name="relu"/>) gated by a unit gate and a block gate at once; either
+    /// gate may be null or inactive, at least one must be active. The two multipliers are combined first
+    /// ([N, C] ⊙ [N, 1], a small product whose backward reaches both), so the activation is multiplied once.
+    /// With per-example (sampled) gates the ReLU is fused into the multiply; otherwise it runs in place on x.
     /// </summary>
-    internal static Tensor Apply(Tensor x, UnitGate? unit, BlockGate? block)
+    internal static Tensor Apply(Tensor x, UnitGate? unit, BlockGate? block, bool relu)
     {
         Tensor? u = unit?._multiplier;
         Tensor? b = block?._multiplier;
         if (u is null || b is null)
-            return Multiply(x, u ?? b ?? throw new InvalidOperationException("neither gate is active"));
+            return Multiply(x, u ?? b ?? throw new InvalidOperationException("neither gate is active"), relu);
         using Tensor both = u * b;
-        return Multiply(x, both);
+        return Multiply(x, both, relu);
     }
 
-    /// <summary>x ⊙ m for m of shape [B, K] (K = C, or 1 for a block gate), broadcast along x's trailing dimensions.</summary>
-    private static Tensor Multiply(Tensor x, Tensor m)
+    /// <summary>[relu](x) ⊙ m for m of shape [B, K] (K = C, or 1 for a block gate), broadcast along x's trailing dimensions.</summary>
+    private static Tensor Multiply(Tensor x, Tensor m, bool relu)
     {
-        // Sampled per-example gates: the fused op, whose backward gives ∂/∂x and ∂/∂ξ in one pass.
-        if (m.size(0) == x.size(0)) return Fused.gate_multiply(x, m);
+        // Sampled per-example gates: the fused ops, whose backward gives ∂/∂x and ∂/∂ξ in one pass.
+        if (m.size(0) == x.size(0)) return relu ? Fused.relu_gate_multiply(x, m) : Fused.gate_multiply(x, m);
+        // BN's backward needs its input, not its output, so ReLU may work in place (as torchvision does).
+        if (relu) x.relu_();
         if (x.Dimensions == 2) return x * m;
         long[] shape = new long[x.Dimensions];
         Array.Fill(shape, 1L);

@@ -52,17 +52,18 @@ public class ConvBn : nn.Module<Tensor, Tensor>, ISlimmableLayer
         Tensor output;
         using (Tensor convolved = Conv.forward(input))
             output = Bn.forward(convolved);
-        // BN's backward needs its input, not its output, so ReLU may work in place (as torchvision does).
-        if (_relu) output.relu_();
         UnitGate? unit = Gate is { IsActive: true } ? Gate : null;
         BlockGate? block = blockGate is { IsActive: true } ? blockGate : null;
-        if (unit is not null || block is not null)
+        if (unit is null && block is null)
         {
-            Tensor gated = Gates.Gate.Apply(output, unit, block);
-            output.Dispose();
-            return gated;
+            // BN's backward needs its input, not its output, so ReLU may work in place (as torchvision does).
+            if (_relu) output.relu_();
+            return output;
         }
-        return output;
+        // Gates sit after the ReLU; sampled gates take the ReLU into their fused multiply.
+        Tensor gated = Gates.Gate.Apply(output, unit, block, _relu);
+        output.Dispose();
+        return gated;
     }
 
     public void CopyKeptFrom(ISlimmableLayer source, Tensor? inIndex, Tensor? outIndex)
