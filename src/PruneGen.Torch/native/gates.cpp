@@ -15,6 +15,7 @@
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace {
@@ -31,17 +32,16 @@ at::Tensor broadcastable(const at::Tensor& m, const at::Tensor& x) {
 }
 
 // Per example, x is a [K, P] slab (gate index outer: contiguous NCHW, 2-D input, or K = 1).
-// GCC's -O2 does not vectorise these loops; the attribute asks for the usual -O3 treatment.
+// GCC's -O2 does not vectorise these loops; the attribute asks for -O3, and for no-trapping-math,
+// without which GCC keeps the comparisons of the ReLU variant as branches (the loop stays scalar).
+// In the kernels below, with Relu: the gate's gradient reads relu(x), the input's gradient passes
+// where x > 0 (ReLU's derivative at 0 is 0, as in ATen). The expressions are spelled out in the loops,
+// branch-free (a 0/1 factor from the comparison): GCC does not inline a helper into a function
+// with other optimize/target attributes, and a call or a data-dependent branch per element stops
+// vectorisation (the sign of x is a coin flip, so a branch also mispredicts half the time).
 template <bool Relu>
-inline float activation(float v) { return Relu ? (v > 0 ? v : 0.0f) : v; }
-
-// d activation(v) / dv ⊙ m: the input's gradient factor (ReLU's derivative at 0 is 0, as in ATen).
-template <bool Relu>
-inline float through(float v, float mk) { return Relu ? (v > 0 ? mk : 0.0f) : mk; }
-
-template <bool Relu>
-__attribute__((optimize("O3"), target_clones("avx2", "default")))
-void backward_gate_outer(const float* g, const float* x, const float* m, float* gx, float* gm,
+__attribute__((optimize("O3", "no-trapping-math"), target_clones("avx2", "default")))
+void backward_gate_outer(const float* __restrict__ g, const float* __restrict__ x, const float* __restrict__ m, float* __restrict__ gx, float* __restrict__ gm,
                          int64_t begin, int64_t end, int64_t k_count, int64_t p_count) {
     constexpr int kLanes = 16;  // independent partial sums, so the reduction vectorises without reassociation flags
     for (int64_t n = begin; n < end; ++n) {
@@ -54,13 +54,16 @@ void backward_gate_outer(const float* g, const float* x, const float* m, float* 
                 for (int l = 0; l < kLanes; ++l) {
                     const float gv = g[row + p + l];
                     const float xv = x[row + p + l];
-                    gx[row + p + l] = gv * through<Relu>(xv, mk);
-                    lanes[l] += gv * activation<Relu>(xv);
+                    const float on = Relu ? (xv > 0.0f ? 1.0f : 0.0f) : 1.0f;
+                    gx[row + p + l] = gv * mk * on;
+                    lanes[l] += gv * (xv * on);
                 }
             double sum = 0;
             for (; p < p_count; ++p) {
-                gx[row + p] = g[row + p] * through<Relu>(x[row + p], mk);
-                sum += static_cast<double>(g[row + p]) * activation<Relu>(x[row + p]);
+                const float xv = x[row + p];
+                const float on = Relu ? (xv > 0.0f ? 1.0f : 0.0f) : 1.0f;
+                gx[row + p] = g[row + p] * mk * on;
+                sum += static_cast<double>(g[row + p]) * (xv * on);
             }
             for (int l = 0; l < kLanes; ++l) sum += lanes[l];
             gm[n * k_count + k] = static_cast<float>(sum);
@@ -70,21 +73,22 @@ void backward_gate_outer(const float* g, const float* x, const float* m, float* 
 
 // Per example, x is a [P, K] slab (channels_last: the gate index is the innermost dimension).
 template <bool Relu>
-__attribute__((optimize("O3"), target_clones("avx2", "default")))
-void backward_gate_inner(const float* g, const float* x, const float* m, float* gx, float* gm,
+__attribute__((optimize("O3", "no-trapping-math"), target_clones("avx2", "default")))
+void backward_gate_inner(const float* __restrict__ g, const float* __restrict__ x, const float* __restrict__ m, float* __restrict__ gx, float* __restrict__ gm,
                          int64_t begin, int64_t end, int64_t k_count, int64_t p_count) {
     std::vector<float> acc(static_cast<size_t>(k_count));
     for (int64_t n = begin; n < end; ++n) {
         const float* mn = m + n * k_count;
-        float* a = acc.data();
+        float* __restrict__ a = acc.data();
         for (int64_t k = 0; k < k_count; ++k) a[k] = 0;
         for (int64_t p = 0; p < p_count; ++p) {
             const int64_t row = (n * p_count + p) * k_count;
             for (int64_t k = 0; k < k_count; ++k) {
                 const float gv = g[row + k];
                 const float xv = x[row + k];
-                gx[row + k] = gv * through<Relu>(xv, mn[k]);
-                a[k] += gv * activation<Relu>(xv);
+                const float on = Relu ? (xv > 0.0f ? 1.0f : 0.0f) : 1.0f;
+                gx[row + k] = gv * mn[k] * on;
+                a[k] += gv * (xv * on);
             }
         }
         for (int64_t k = 0; k < k_count; ++k) gm[n * k_count + k] = a[k];
@@ -93,8 +97,8 @@ void backward_gate_inner(const float* g, const float* x, const float* m, float* 
 
 // Forward of the ReLU variant in one pass: y = max(x, 0) ⊙ m (x contiguous in its format, see backward).
 template <bool Inner>
-__attribute__((optimize("O3"), target_clones("avx2", "default")))
-void forward_relu_gate(const float* x, const float* m, float* y, int64_t begin, int64_t end, int64_t k_count, int64_t p_count) {
+__attribute__((optimize("O3", "no-trapping-math"), target_clones("avx2", "default")))
+void forward_relu_gate(const float* __restrict__ x, const float* __restrict__ m, float* __restrict__ y, int64_t begin, int64_t end, int64_t k_count, int64_t p_count) {
     for (int64_t n = begin; n < end; ++n) {
         const float* mn = m + n * k_count;
         const int64_t base = n * k_count * p_count;
@@ -102,13 +106,13 @@ void forward_relu_gate(const float* x, const float* m, float* y, int64_t begin, 
             for (int64_t p = 0; p < p_count; ++p)
                 for (int64_t k = 0; k < k_count; ++k) {
                     const float v = x[base + p * k_count + k];
-                    y[base + p * k_count + k] = (v > 0 ? v : 0.0f) * mn[k];
+                    y[base + p * k_count + k] = v * (v > 0.0f ? 1.0f : 0.0f) * mn[k];
                 }
         } else {
             for (int64_t k = 0; k < k_count; ++k)
                 for (int64_t p = 0; p < p_count; ++p) {
                     const float v = x[base + k * p_count + p];
-                    y[base + k * p_count + p] = (v > 0 ? v : 0.0f) * mn[k];
+                    y[base + k * p_count + p] = v * (v > 0.0f ? 1.0f : 0.0f) * mn[k];
                 }
         }
     }
