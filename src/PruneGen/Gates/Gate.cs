@@ -105,14 +105,39 @@ public abstract class Gate : IDisposable
     }
 
     /// <summary>x ⊙ multiplier, broadcast over an (N, C[, H, W]) tensor along C (unit gate) or over all but N (block gate).</summary>
-    internal Tensor Apply(Tensor x)
+    internal Tensor Apply(Tensor x) =>
+        Multiply(x, _multiplier ?? throw new InvalidOperationException($"gate '{Name}' is not active"), relu: false);
+
+    /// <summary>
+    /// x (after a ReLU when <paramref name="relu"/>) gated by a unit gate and a block gate at once; either
+    /// gate may be null or inactive, at least one must be active. The two multipliers are combined first
+    /// ([N, C] ⊙ [N, 1], a small product whose backward reaches both), so the activation is multiplied once.
+    /// With per-example (sampled) gates the ReLU is fused into the multiply; otherwise it runs in place on x.
+    /// </summary>
+    internal static Tensor Apply(Tensor x, UnitGate? unit, BlockGate? block, bool relu)
     {
-        Tensor m = _multiplier ?? throw new InvalidOperationException($"gate '{Name}' is not active");
-        using Tensor shaped = Shape(m, x);
-        return x * shaped;
+        Tensor? u = unit?._multiplier;
+        Tensor? b = block?._multiplier;
+        if (u is null || b is null)
+            return Multiply(x, u ?? b ?? throw new InvalidOperationException("neither gate is active"), relu);
+        using Tensor both = u * b;
+        return Multiply(x, both, relu);
     }
 
-    private protected abstract Tensor Shape(Tensor multiplier, Tensor x);
+    /// <summary>[relu](x) ⊙ m for m of shape [B, K] (K = C, or 1 for a block gate), broadcast along x's trailing dimensions.</summary>
+    private static Tensor Multiply(Tensor x, Tensor m, bool relu)
+    {
+        // Sampled per-example gates: the fused ops, whose backward gives ∂/∂x and ∂/∂ξ in one pass.
+        if (m.size(0) == x.size(0)) return relu ? Fused.relu_gate_multiply(x, m) : Fused.gate_multiply(x, m);
+        // BN's backward needs its input, not its output, so ReLU may work in place (as torchvision does).
+        if (relu) x.relu_();
+        if (x.Dimensions == 2) return x * m;
+        long[] shape = new long[x.Dimensions];
+        Array.Fill(shape, 1L);
+        (shape[0], shape[1]) = (m.size(0), m.size(1));
+        using Tensor shaped = m.view(shape);
+        return x * shaped;
+    }
 
     /// <summary>Copies θ (and the fixed mask) of the kept units of <paramref name="source"/>, a gate of the unslimmed network.</summary>
     internal void CopyKeptFrom(Gate source, Tensor? keptIndex)
@@ -154,9 +179,6 @@ public sealed class UnitGate : Gate
     internal UnitGate(string name, int size) : base(name, size)
     {
     }
-
-    private protected override Tensor Shape(Tensor multiplier, Tensor x) =>
-        x.Dimensions == 4 ? multiplier.view(multiplier.size(0), Size, 1, 1) : multiplier.alias();
 }
 
 /// <summary>The gate of a removable block: one θ, scaling the block's residual branch.</summary>
@@ -171,7 +193,4 @@ public sealed class BlockGate : Gate
 
     /// <summary>Sets the fixed mask: keep the block's branch or zero it.</summary>
     public void SetFixedMask(bool keep) => SetFixedMask([keep]);
-
-    private protected override Tensor Shape(Tensor multiplier, Tensor x) =>
-        x.Dimensions == 4 ? multiplier.view(multiplier.size(0), 1, 1, 1) : multiplier.alias();
 }

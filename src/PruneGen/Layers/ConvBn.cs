@@ -41,20 +41,29 @@ public class ConvBn : nn.Module<Tensor, Tensor>, ISlimmableLayer
     /// <summary>The gate of the output group (null when the group is not prunable).</summary>
     public UnitGate? Gate { get; }
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => Forward(input, null);
+
+    /// <summary>
+    /// The layer's output, gated also by <paramref name="blockGate"/> (the gate of the residual block whose
+    /// branch this layer ends): one multiply with the combined gates instead of two.
+    /// </summary>
+    internal Tensor Forward(Tensor input, BlockGate? blockGate)
     {
         Tensor output;
         using (Tensor convolved = Conv.forward(input))
             output = Bn.forward(convolved);
-        // BN's backward needs its input, not its output, so ReLU may work in place (as torchvision does).
-        if (_relu) output.relu_();
-        if (Gate is { IsActive: true } gate)
+        UnitGate? unit = Gate is { IsActive: true } ? Gate : null;
+        BlockGate? block = blockGate is { IsActive: true } ? blockGate : null;
+        if (unit is null && block is null)
         {
-            Tensor gated = gate.Apply(output);
-            output.Dispose();
-            return gated;
+            // BN's backward needs its input, not its output, so ReLU may work in place (as torchvision does).
+            if (_relu) output.relu_();
+            return output;
         }
-        return output;
+        // Gates sit after the ReLU; sampled gates take the ReLU into their fused multiply.
+        Tensor gated = Gates.Gate.Apply(output, unit, block, _relu);
+        output.Dispose();
+        return gated;
     }
 
     public void CopyKeptFrom(ISlimmableLayer source, Tensor? inIndex, Tensor? outIndex)

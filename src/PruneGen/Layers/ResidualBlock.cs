@@ -65,18 +65,14 @@ public abstract class ResidualBlock : nn.Module<Tensor, Tensor>
             return Spec.ReluAfterSum ? input.relu() : input.alias();
         }
 
-        Tensor branch = _branch[0].forward(input);
+        // ξ_B · branch: the block gate is folded into the last layer's unit gate (one multiply, not two).
+        int last = _branch.Length - 1;
+        Tensor branch = _branch[0].Forward(input, last == 0 ? Gate : null);
         for (int i = 1; i < _branch.Length; i++)
         {
-            Tensor next = _branch[i].forward(branch);
+            Tensor next = _branch[i].Forward(branch, i == last ? Gate : null);
             branch.Dispose();
             branch = next;
-        }
-        if (Gate is { IsActive: true } gate)
-        {
-            Tensor gated = gate.Apply(branch);
-            branch.Dispose();
-            branch = gated;
         }
         if (shortcut is not null)
         {
