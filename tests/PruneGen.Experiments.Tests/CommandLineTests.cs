@@ -10,11 +10,11 @@ public sealed class CommandLineTests
     {
         ExperimentsProgram.Result result = ExperimentsProgram.Run(Timeout, "list");
         Assert.Equal(0, result.ExitCode);
-        Assert.Matches(@"resnet20-dense +ResNet20 / dense on fashion-mnist, 30 epochs", result.Output);
+        Assert.Matches(@"resnet20-dense +ResNet20 / dense on fashion-mnist, 6 epochs", result.Output);
         Assert.Matches(@"resnet20-smoke +ResNet20 / dense on synthetic-1x28x28", result.Output);
         // Every baseline shares the dense experiment's epoch budget.
         foreach (string baseline in new[] { "uniform", "l1", "bnscale", "taylor", "random" })
-            Assert.Matches($@"resnet20-{baseline} +ResNet20 / [a-z0-9-]+ on fashion-mnist, 30 epochs", result.Output);
+            Assert.Matches($@"resnet20-{baseline} +ResNet20 / [a-z0-9-]+ on fashion-mnist, 6 epochs", result.Output);
         Assert.Contains("Networks: ResNet20", result.Output);
     }
 

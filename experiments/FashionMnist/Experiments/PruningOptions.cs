@@ -12,7 +12,7 @@ namespace PruneGen.FashionMnist.Experiments;
 public abstract class OneShotOptions : ExperimentOptions
 {
     /// <summary>Epochs before the single pruning step; the rest of the budget fine-tunes the slim network. 0: see <see cref="EffectivePruneEpoch"/>.</summary>
-    [Option("epochs before the network is pruned (at the end of that epoch; 0 = 1 with dense_run, else 10); the rest of the budget fine-tunes", Default = 0, Min = 0, Max = 100_000)]
+    [Option("epochs before the network is pruned (at the end of that epoch; 0 = 1 with dense_run, else a third of the epochs); the rest of the budget fine-tunes", Default = 0, Min = 0, Max = 100_000)]
     public int PruneEpoch { get; set; }
 
     /// <summary>A finished resnet20-dense (or same-network) run to start from: its final model is loaded before the first step.</summary>
@@ -21,9 +21,9 @@ public abstract class OneShotOptions : ExperimentOptions
 
     /// <summary>
     /// <see cref="PruneEpoch"/>, or when it is 0: 1 when starting from a trained network (one epoch of
-    /// importance accumulation), else 10 dense epochs of training from scratch.
+    /// importance accumulation), else a third of the run's epochs (at least 1) trained dense from scratch.
     /// </summary>
-    public int EffectivePruneEpoch => PruneEpoch > 0 ? PruneEpoch : DenseRun.Length > 0 ? 1 : 10;
+    public int EffectivePruneEpoch => PruneEpoch > 0 ? PruneEpoch : DenseRun.Length > 0 ? 1 : Math.Max(1, Epochs / 3);
 
     /// <summary>The dense start <see cref="DenseRun"/> names, or null.</summary>
     protected DenseStart? StartingPoint() => DenseRun.Length > 0 ? new DenseStart(DenseRun, RunDirectory.ModelPathOf(DenseRun)) : null;
