@@ -37,6 +37,20 @@ public sealed class TrainingContext : IDisposable
     public DataLoader? EvaluationData { get; internal init; }
 
     /// <summary>
+    /// Evaluates the live network on <see cref="EvaluationData"/> (when the run has any) and records the
+    /// result as the fact and metric <c>dense_test_accuracy</c>: a pruning method calls it just before it
+    /// prunes, the last moment the dense network exists.
+    /// </summary>
+    public void RecordDenseAccuracy(IDictionary<string, double> metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        if (EvaluationData is not { } evaluation) return;
+        double accuracy = Accuracy.Evaluate(Network.Module, evaluation).Accuracy;
+        Facts[Trainer.Facts.DenseTestAccuracy] = accuracy;
+        metrics[Trainer.Facts.DenseTestAccuracy] = accuracy;
+    }
+
+    /// <summary>
     /// The run's training set loader (null when a context is built without one), e.g. for a method that
     /// draws a calibration subset from the training images.
     /// </summary>

@@ -142,13 +142,7 @@ public sealed class PruneThenFineTune : TrainingMethod
     {
         IPrunableNetwork network = context.Network.Prunable!;
         NetworkStructure structure = network.Structure;
-        // The dense network's accuracy is measured here, the last moment it exists.
-        if (context.EvaluationData is { } denseEvaluation)
-        {
-            EvaluationResult dense = Accuracy.Evaluate(context.Network.Module, denseEvaluation);
-            context.Facts[Trainer.Facts.DenseTestAccuracy] = dense.Accuracy;
-            metrics[Trainer.Facts.DenseTestAccuracy] = dense.Accuracy;
-        }
+        context.RecordDenseAccuracy(metrics);
 
         if (_taylor is { Iterations: 0 })
             throw new InvalidOperationException($"{Name} found no accumulated importance (was the run resumed exactly at the pruning epoch's end?)");

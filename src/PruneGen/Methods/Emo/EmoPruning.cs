@@ -68,12 +68,7 @@ public sealed class EmoPruning : TrainingMethod
     {
         IPrunableNetwork network = context.Network.Prunable!;
         var module = (nn.Module<Tensor, Tensor>)network;
-        if (context.EvaluationData is { } denseEvaluation)
-        {
-            EvaluationResult dense = Accuracy.Evaluate(module, denseEvaluation);
-            context.Facts[Trainer.Facts.DenseTestAccuracy] = dense.Accuracy;
-            metrics[Trainer.Facts.DenseTestAccuracy] = dense.Accuracy;
-        }
+        context.RecordDenseAccuracy(metrics);
 
         var split = SubNetworkSplit.Of(network.Structure);
         split.RequireFullWidths(network);

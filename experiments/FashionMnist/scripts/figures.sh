@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The full Fashion-MNIST comparison behind the figures in the notes: dense, CAT (2x, 3x, both
+# ablations), the MDP family (MDP, channel-only MDP, HALP-style, uniform width) at latency reductions
+# 0.3/0.5/0.7, and EMO (divide and conquer, whole-network baseline, constraint-training ablation).
+#   experiments/FashionMnist/scripts/figures.sh [ROOT]        (default ROOT: runs/figures)
+# Every run trains on one thread (two run side by side on a 2-core machine); latency tables and the
+# final latency figures are measured at batch 128 on 2 threads (and batch 1), after training, with
+# `measure-latency` over all runs at once, interleaved: run that step on an otherwise idle machine.
+# Re-running the script skips finished runs and resumes interrupted ones.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../../.."
+root=${1:-runs/figures}
+mkdir -p "$root"
+dotnet build -c Release experiments/FashionMnist >/dev/null
+program=(dotnet experiments/FashionMnist/bin/Release/net10.0/PruneGen.FashionMnist.dll)
+
+run() { # run <name> <experiment> [--set k=v ...]
+    local name=$1 experiment=$2; shift 2
+    local out=$root/$name
+    if [[ -f $out/summary.json ]]; then return; fi
+    if [[ -d $out ]]; then "${program[@]}" resume "$out"; else "${program[@]}" run "$experiment" --out "$out" --set threads=1 "$@"; fi
+}
+
+# The shared budget is the experiments' default (6 epochs, batch 128); CAT's nu defaults are calibrated at it.
+run dense resnet20-dense
+run cat-2x resnet20-cat
+run cat-3x resnet20-cat-3x
+run cat-units resnet20-cat-units
+run cat-blocks resnet20-cat-blocks
+
+# One-shot methods start from the dense run: one epoch of importance accumulation (or EMO's search
+# after one epoch), then two of fine-tuning, all at a fine-tuning learning rate.
+"${program[@]}" profile-latency ResNet20 --batch 128 --threads 2 --out latency/ResNet20-b128-t2.json
+from_dense=(--set dense_run="$root/dense" --set epochs=3 --set lr=0.02 --set latency_threads=2 --set latency_table=latency/ResNet20-b128-t2.json)
+for r in 0.3 0.5 0.7; do
+    run mdp-r$r resnet20-mdp "${from_dense[@]}" --set latency_reduction=$r
+    run halp-r$r resnet20-halp "${from_dense[@]}" --set latency_reduction=$r
+    run uniform-latency-r$r resnet20-uniform-latency "${from_dense[@]}" --set latency_reduction=$r
+done
+run mdp-channels-r0.5 resnet20-mdp-channels "${from_dense[@]}" --set latency_reduction=0.5
+
+emo=(--set dense_run="$root/dense" --set epochs=3 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512)
+run emo-r0.5 resnet20-emo "${emo[@]}" --set macs_reduction=0.5
+run emo-whole-r0.5 resnet20-emo-whole "${emo[@]}" --set macs_reduction=0.5
+run emo-noconstraint-r0.5 resnet20-emo-noconstraint "${emo[@]}" --set macs_reduction=0.5
+for r in 0.3 0.7; do run emo-r$r resnet20-emo "${emo[@]}" --set macs_reduction=$r; done
+
+mapfile -t finished < <(find "$root" -mindepth 2 -maxdepth 2 -name summary.json -printf '%h\n' | sort)
+"${program[@]}" measure-latency "${finished[@]}" --batch 128 --batch 1 --threads 2 --threads 1 --repeats 20 --rounds 3
+"${program[@]}" report "${finished[@]}" --out "$root/report"
