@@ -25,11 +25,13 @@ public sealed class MeasureLatencyTests : IDisposable
         Assert.Equal(0, ExperimentsProgram.Run(Timeout, TinyRun("resnet20-smoke", dense)).ExitCode);
         Assert.Equal(0, ExperimentsProgram.Run(Timeout, [.. TinyRun("resnet20-l1-smoke", pruned), "--set", "target_macs=0.3"]).ExitCode);
 
-        string[] measure = ["measure-latency", dense, pruned, "--batch", "8", "--batch", "1", "--threads", "1", "--repeats", "2", "--rounds", "2"];
+        // A trailing separator, as shell completion types it, still names the run by its folder.
+        string[] measure = ["measure-latency", dense, pruned + Path.DirectorySeparatorChar, "--batch", "8", "--batch", "1", "--threads", "1", "--repeats", "2", "--rounds", "2"];
         ExperimentsProgram.Result first = ExperimentsProgram.Run(Timeout, measure);
         Assert.True(first.ExitCode == 0, first.Error);
         Assert.Contains("batch 8, 1 threads, median of 2 rounds x 2 passes", first.Output);
         Assert.Contains("ResNet20 (dense)", first.Output);
+        Assert.Matches(@"\n  pruned +[0-9.]+ ms", first.Output);
         ExperimentsProgram.Result second = ExperimentsProgram.Run(Timeout, measure);
         Assert.True(second.ExitCode == 0, second.Error);
 

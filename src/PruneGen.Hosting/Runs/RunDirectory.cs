@@ -32,7 +32,8 @@ public sealed class RunDirectory
     public const string ModelFolder = "model";
     public const string PlotsFolder = "plots";
 
-    private RunDirectory(string path) => Path = System.IO.Path.GetFullPath(path);
+    // Without the trailing separator a user may type ("runs/a/"), so that Name is the folder name.
+    private RunDirectory(string path) => Path = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
 
     public string Path { get; }
     public string Name => System.IO.Path.GetFileName(Path);
