@@ -226,11 +226,11 @@ public static class ExperimentHost
                             $"batch {batch}, {threads} threads, median of {rounds} rounds x {repeats} passes (load average {load:0.00}):"));
                         foreach (MeasuredModel m in models)
                         {
-                            double latency = Median(times[m]);
+                            double latency = Timings.Median(times[m]);
                             string line = string.Create(CultureInfo.InvariantCulture, $"  {m.Label,-40} {latency,9:0.000} ms");
                             if (m.Run is not null && m.Dense is not null)
                             {
-                                double dense = Median(times[m.Dense]);
+                                double dense = Timings.Median(times[m.Dense]);
                                 m.Run.AddLatency(new LatencyRecord(batch, threads, repeats, rounds, latency, dense, load, DateTimeOffset.UtcNow));
                                 line += string.Create(CultureInfo.InvariantCulture, $"  ({dense / latency:0.00}x faster than dense)");
                             }
@@ -245,12 +245,6 @@ public static class ExperimentHost
             {
                 foreach (MeasuredModel m in models) m.Network.Dispose();
             }
-        }
-
-        private static double Median(List<double> values)
-        {
-            var sorted = values.Order().ToList();
-            return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
         }
 
         private sealed record MeasuredModel(string Label, RunDirectory? Run, TrainableNetwork Network, int Channels, int Height, int Width,

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PruneGen.Latency;
 using static PruneGen.Torch.torch;
 
 namespace PruneGen.Hosting.Runs;
@@ -33,8 +34,7 @@ public static class LatencyMeter
                 module.call(input);
                 times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             }
-            Array.Sort(times);
-            return repeats % 2 == 1 ? times[repeats / 2] : (times[repeats / 2 - 1] + times[repeats / 2]) / 2;
+            return Timings.Median(times);
         }
         finally
         {

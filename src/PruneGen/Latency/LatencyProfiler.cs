@@ -176,10 +176,7 @@ public static class LatencyProfiler
                 RunOnce(layer, input, synchronize);
                 times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             }
-            Array.Sort(times);
-            if (options.Statistic == LatencyStatistic.Minimum) return times[0];
-            int mid = times.Length / 2;
-            return times.Length % 2 == 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+            return options.Statistic == LatencyStatistic.Minimum ? times.Min() : Timings.Median(times);
         }
     }
 
