@@ -166,31 +166,70 @@ internal static class CostEmitter
 
     // ---- latency ----------------------------------------------------------------------------------
 
+    /// <summary>
+    /// One timed operation, mirroring the runtime's <c>LatencyModel.Terms</c>: a conv or linear layer, or
+    /// a residual block's sum (+ ReLU) after its last layer, or the relu copy a removed identity block makes
+    /// when its input may be negative.
+    /// </summary>
+    private sealed record LatencyTermPlan(string Key, bool PerChannel, int InGroup, int OutGroup, int Layer, BlockPlan? Block, bool WhileRemoved, string Comment);
+
+    private static List<LatencyTermPlan> LatencyTerms(NetworkPlan plan)
+    {
+        var terms = new List<LatencyTermPlan>();
+        var lastLayer = new Dictionary<int, int>();
+        foreach (LayerPlan l in plan.Layers)
+            if (l.Block >= 0) lastLayer[l.Block] = l.Index;
+        foreach (LayerPlan l in plan.Layers)
+        {
+            BlockPlan? removable = l.Block >= 0 && !l.IsProjection && plan.Blocks[l.Block].Removable ? plan.Blocks[l.Block] : null;
+            string key = $"new({S}LatencyKind.{(l.IsLinear ? "Linear" : "Conv")}, Kernel: {Num(l.Kernel)}, Stride: {Num(l.Stride)}, Padding: {Num(l.Padding)}, InputSize: {Num(l.InputSize)}, Depthwise: {Bool(l.Depthwise)})";
+            terms.Add(new LatencyTermPlan(key, l.Depthwise, l.InGroup, l.OutGroup, l.Index, removable, false, l.Path));
+            if (l.Block < 0 || lastLayer[l.Block] != l.Index) continue;
+            BlockPlan b = plan.Blocks[l.Block];
+            if (b.Shortcut == ShortcutKind.None) continue;
+            string sum = b.ReluAfterSum ? "ResidualSumRelu" : "ResidualSum";
+            terms.Add(new LatencyTermPlan(ElementWiseKey(sum, l.OutputSize), true, b.OutGroup, b.OutGroup, -1, b.Removable ? b : null, false, b.Path + ".sum"));
+            if (b.Removable && b.Shortcut == ShortcutKind.Identity && b.ReluAfterSum && !RemovedBlockPassesInputOn(plan, b))
+                terms.Add(new LatencyTermPlan(ElementWiseKey("ReluCopy", l.OutputSize), true, b.InGroup, b.OutGroup, -1, b, true, b.Path + ".removed"));
+        }
+        return terms;
+    }
+
+    private static string ElementWiseKey(string kind, int size) =>
+        $"new({S}LatencyKind.{kind}, Kernel: 1, Stride: 1, Padding: 0, InputSize: {Num(size)}, Depthwise: true)";
+
+    // The previous block of the stage ends in a ReLU, so a removed block's relu(input) is its input.
+    private static bool RemovedBlockPassesInputOn(NetworkPlan plan, BlockPlan block)
+    {
+        int position = block.IndexInStage;
+        return position > 0 && plan.Blocks[plan.Stages[block.Stage].Blocks[position - 1]].ReluAfterSum;
+    }
+
     private static void Latency(IndentedWriter w, NetworkPlan plan)
     {
         var keys = new List<string>();
-        var keyOf = new Dictionary<int, int>();
+        var keyOf = new List<int>();
         var pairs = new List<SortedSet<(int, int)>>();
-        foreach (LayerPlan l in plan.Layers)
+        List<LatencyTermPlan> terms = LatencyTerms(plan);
+        foreach (LatencyTermPlan t in terms)
         {
-            string key = $"new({S}LayerKind.{(l.IsLinear ? "Linear" : "Conv")}, Kernel: {Num(l.Kernel)}, Stride: {Num(l.Stride)}, Padding: {Num(l.Padding)}, InputSize: {Num(l.InputSize)}, Depthwise: {Bool(l.Depthwise)})";
-            int index = keys.IndexOf(key);
+            int index = keys.IndexOf(t.Key);
             if (index < 0)
             {
                 index = keys.Count;
-                keys.Add(key);
+                keys.Add(t.Key);
                 pairs.Add(new SortedSet<(int, int)>());
             }
-            keyOf[l.Index] = index;
-            int[] inWidths = Reachable(plan.Groups[l.InGroup]), outWidths = Reachable(plan.Groups[l.OutGroup]);
+            keyOf.Add(index);
+            int[] inWidths = Reachable(plan.Groups[t.InGroup]), outWidths = Reachable(plan.Groups[t.OutGroup]);
             foreach (int o in outWidths)
             {
-                if (l.Depthwise) pairs[index].Add((o, o));
+                if (t.PerChannel) pairs[index].Add((o, o));
                 else foreach (int i in inWidths) pairs[index].Add((i, o));
             }
         }
 
-        w.Line("/// <summary>The distinct layer signatures (kind, kernel, stride, padding, input size, depthwise) a latency table must hold for this network, in first-use order.</summary>");
+        w.Line("/// <summary>The distinct operation signatures (kind, kernel, stride, padding, input size, depthwise) a latency table must hold for this network, in first-use order.</summary>");
         w.Line($"public static {Collections}IReadOnlyList<{S}LatencyKey> LatencyKeys {{ get; }} = new {S}LatencyKey[]");
         w.Line("{");
         w.Indent();
@@ -198,33 +237,42 @@ internal static class CostEmitter
         w.Unindent();
         w.Line("};");
         w.Line();
-        w.Line("/// <summary>Each latency key with every (c_in, c_out) pair the search space reaches and the layers that use it.</summary>");
+        w.Line("/// <summary>Each latency key with every (c_in, c_out) pair the search space reaches and the layers that use it (none for element-wise operations).</summary>");
         w.Line($"public static {Collections}IReadOnlyList<{S}LatencyGrid> LatencyGrids {{ get; }} = new {S}LatencyGrid[]");
         w.Line("{");
         w.Indent();
         for (int k = 0; k < keys.Count; k++)
         {
-            string layers = string.Join(", ", plan.Layers.Where(l => keyOf[l.Index] == k).Select(l => Num(l.Index)));
+            string layers = string.Join(", ", terms.Where((t, n) => keyOf[n] == k && t.Layer >= 0).Select(t => Num(t.Layer)));
             string grid = string.Join(", ", pairs[k].Select(p => $"({Num(p.Item1)}, {Num(p.Item2)})"));
-            w.Line($"new(LatencyKeys[{Num(k)}], new (int In, int Out)[] {{ {grid} }}, new[] {{ {layers} }}),");
+            w.Line($"new(LatencyKeys[{Num(k)}], new (int In, int Out)[] {{ {grid} }}, {(layers.Length == 0 ? "new int[0]" : $"new int[] {{ {layers} }}")}),");
         }
         w.Unindent();
         w.Line("};");
         w.Line();
-        w.Line("/// <summary>Predicted latency at the given widths: the sum of the table's bilayer entries T(key, c_in, c_out) over the present layers.</summary>");
-        w.Line($"/// <exception cref=\"{S}MissingLatencyEntryException\">The table lacks an entry a present layer needs.</exception>");
+        w.Line("/// <summary>Predicted latency at the given widths: the sum of the table's entries T(key, c_in, c_out) over the operations present (layers, residual sums, removed blocks' relu copies).</summary>");
+        w.Line($"/// <exception cref=\"{S}MissingLatencyEntryException\">The table lacks an entry a present operation needs.</exception>");
         using (w.Block($"public static double PredictLatency(Widths w, {S}ILatencyTable table)"))
         {
             w.Line("if (table is null) throw new global::System.ArgumentNullException(nameof(table));");
             w.Line("var keys = LatencyKeys;");
             w.Line("double total = 0;");
-            foreach (var (block, layers) in Segments(plan))
+            string? open = null;
+            for (int n = 0; n < terms.Count; n++)
             {
-                if (block is not null) w.Line($"if (w.{block.FlagName})").Line("{").Indent();
-                foreach (LayerPlan l in layers)
-                    w.Line($"total += {S}LatencyTableExtensions.GetLatency(table, keys[{Num(keyOf[l.Index])}], {Width(plan.Groups[l.InGroup], "w")}, {Width(plan.Groups[l.OutGroup], "w")}); // {l.Path}");
-                if (block is not null) w.Unindent().Line("}");
+                LatencyTermPlan t = terms[n];
+                string? condition = t.Block is null ? null : (t.WhileRemoved ? "!w." : "w.") + t.Block.FlagName;
+                if (condition != open)
+                {
+                    if (open is not null) w.Unindent().Line("}");
+                    if (condition is not null) w.Line($"if ({condition})").Line("{").Indent();
+                    open = condition;
+                }
+                string output = Width(plan.Groups[t.OutGroup], "w");
+                string input = t.PerChannel ? output : Width(plan.Groups[t.InGroup], "w");
+                w.Line($"total += {S}LatencyTableExtensions.GetLatency(table, keys[{Num(keyOf[n])}], {input}, {output}); // {t.Comment}");
             }
+            if (open is not null) w.Unindent().Line("}");
             w.Line("return total;");
         }
     }

@@ -98,7 +98,7 @@ public static class LatencyTableFile
         {
             json.WriteStartObject();
             json.WriteString("description", op.ToString());
-            json.WriteString("kind", op.Key.Kind == LayerKind.Linear ? "linear" : "conv");
+            json.WriteString("kind", KindName(op.Key.Kind));
             json.WriteNumber("kernel", op.Key.Kernel);
             json.WriteNumber("stride", op.Key.Stride);
             json.WriteNumber("padding", op.Key.Padding);
@@ -136,12 +136,9 @@ public static class LatencyTableFile
 
         foreach (JsonElement o in root.GetProperty("operations").EnumerateArray())
         {
-            LayerKind kind = RequiredString(o, "kind") switch
-            {
-                "conv" => LayerKind.Conv,
-                "linear" => LayerKind.Linear,
-                var other => throw new FormatException($"unknown operation kind '{other}'"),
-            };
+            string kindName = RequiredString(o, "kind");
+            LatencyKind kind = Enum.GetValues<LatencyKind>().Where(k => KindName(k) == kindName).Cast<LatencyKind?>().FirstOrDefault()
+                ?? throw new FormatException($"unknown operation kind '{kindName}'");
             var operation = new LatencyOperation(
                 new LatencyKey(kind, o.GetProperty("kernel").GetInt32(), o.GetProperty("stride").GetInt32(), o.GetProperty("padding").GetInt32(),
                     o.GetProperty("input_size").GetInt32(), o.GetProperty("depthwise").GetBoolean()),
@@ -154,6 +151,17 @@ public static class LatencyTableFile
         }
         return table;
     }
+
+    /// <summary>The kind as the file spells it: conv, linear, residual-sum, residual-sum-relu, relu-copy.</summary>
+    public static string KindName(LatencyKind kind) => kind switch
+    {
+        LatencyKind.Conv => "conv",
+        LatencyKind.Linear => "linear",
+        LatencyKind.ResidualSum => "residual-sum",
+        LatencyKind.ResidualSumRelu => "residual-sum-relu",
+        LatencyKind.ReluCopy => "relu-copy",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no file name for this kind"),
+    };
 
     private static string RequiredString(JsonElement element, string name) =>
         element.GetProperty(name).GetString() ?? throw new FormatException($"'{name}' must be a string");

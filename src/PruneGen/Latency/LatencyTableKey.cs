@@ -49,13 +49,17 @@ public sealed record LatencyOperation(LatencyKey Key, bool BatchNorm, bool Relu,
     {
         ArgumentNullException.ThrowIfNull(structure);
         ArgumentNullException.ThrowIfNull(grid);
+        if (grid.Key.IsElementWise) return new LatencyOperation(grid.Key, BatchNorm: false, Relu: grid.Key.Kind != LatencyKind.ResidualSum, Bias: false);
         LayerInfo[] layers = grid.Layers.Select(i => structure.Layers[i]).ToArray();
         return new LatencyOperation(grid.Key, layers.Any(l => l.HasBatchNorm), layers.Any(l => l.HasRelu), layers.Any(l => l.HasBias));
     }
 
-    public override string ToString() =>
-        Key.Kind == LayerKind.Linear ? $"linear{(Bias ? "" : " (no bias)")}{(Relu ? " + relu" : "")}"
-            : $"{Key}{(BatchNorm ? " + bn" : "")}{(Relu ? " + relu" : "")}";
+    public override string ToString() => Key.Kind switch
+    {
+        LatencyKind.Linear => $"linear{(Bias ? "" : " (no bias)")}{(Relu ? " + relu" : "")}",
+        LatencyKind.Conv => $"{Key}{(BatchNorm ? " + bn" : "")}{(Relu ? " + relu" : "")}",
+        _ => Key.ToString(),
+    };
 }
 
 /// <summary>The structural signature of a network for its latency table: a hash of every measured operation and its grid.</summary>

@@ -38,6 +38,12 @@ public abstract class ResidualBlock : nn.Module<Tensor, Tensor>
     /// <summary>True when the block was pruned away and only its shortcut remains.</summary>
     public bool IsRemoved => Spec.Removed;
 
+    /// <summary>
+    /// Set by the stage when the block's input is the output of a ReLU: a removed identity block then
+    /// passes its input on instead of computing relu(input), which would equal it.
+    /// </summary>
+    public bool InputIsNonNegative { get; internal set; }
+
     /// <summary>The branch layers (empty when removed).</summary>
     public IReadOnlyList<ConvBn> Branch => _branch;
 
@@ -62,7 +68,7 @@ public abstract class ResidualBlock : nn.Module<Tensor, Tensor>
             // relu(shortcut + 0): exactly what the gated network computes when ξ_B = 0.
             if (shortcut is not null)
                 return Spec.ReluAfterSum ? shortcut.relu_() : shortcut;
-            return Spec.ReluAfterSum ? input.relu() : input.alias();
+            return Spec.ReluAfterSum && !InputIsNonNegative ? input.relu() : input.alias();
         }
 
         // ξ_B · branch: the block gate is folded into the last layer's unit gate (one multiply, not two).

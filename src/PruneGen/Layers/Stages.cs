@@ -13,6 +13,9 @@ public abstract class Stage : nn.Module<Tensor, Tensor>
         _blocks = blocks.ToArray();
         if (_blocks.Length == 0) throw new ArgumentException($"stage '{name}' needs at least one block", nameof(blocks));
         foreach (ResidualBlock block in _blocks) register_module(block.Spec.Name, block);
+        // A block after one that ends in a ReLU reads a non-negative tensor (LatencyModel.RemovedBlockPassesInputOn).
+        for (int i = 1; i < _blocks.Length; i++)
+            _blocks[i].InputIsNonNegative = _blocks[i - 1].Spec.ReluAfterSum;
     }
 
     /// <summary>The blocks, removed ones included.</summary>

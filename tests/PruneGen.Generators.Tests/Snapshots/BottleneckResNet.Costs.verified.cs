@@ -152,32 +152,36 @@ namespace Samples
             return total;
         }
 
-        /// <summary>The distinct layer signatures (kind, kernel, stride, padding, input size, depthwise) a latency table must hold for this network, in first-use order.</summary>
+        /// <summary>The distinct operation signatures (kind, kernel, stride, padding, input size, depthwise) a latency table must hold for this network, in first-use order.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::PruneGen.Structure.LatencyKey> LatencyKeys { get; } = new global::PruneGen.Structure.LatencyKey[]
         {
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 32, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 1, Stride: 1, Padding: 0, InputSize: 32, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 3, Stride: 2, Padding: 1, InputSize: 32, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 1, Stride: 1, Padding: 0, InputSize: 16, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 1, Stride: 2, Padding: 0, InputSize: 32, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 16, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Linear, Kernel: 1, Stride: 1, Padding: 0, InputSize: 1, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 32, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 1, Stride: 1, Padding: 0, InputSize: 32, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.ResidualSumRelu, Kernel: 1, Stride: 1, Padding: 0, InputSize: 32, Depthwise: true),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 3, Stride: 2, Padding: 1, InputSize: 32, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 1, Stride: 1, Padding: 0, InputSize: 16, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 1, Stride: 2, Padding: 0, InputSize: 32, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.ResidualSumRelu, Kernel: 1, Stride: 1, Padding: 0, InputSize: 16, Depthwise: true),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 16, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Linear, Kernel: 1, Stride: 1, Padding: 0, InputSize: 1, Depthwise: false),
         };
 
-        /// <summary>Each latency key with every (c_in, c_out) pair the search space reaches and the layers that use it.</summary>
+        /// <summary>Each latency key with every (c_in, c_out) pair the search space reaches and the layers that use it (none for element-wise operations).</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::PruneGen.Structure.LatencyGrid> LatencyGrids { get; } = new global::PruneGen.Structure.LatencyGrid[]
         {
-            new(LatencyKeys[0], new (int In, int Out)[] { (3, 8), (3, 16), (8, 8), (8, 16), (16, 8), (16, 16) }, new[] { 0, 2, 6 }),
-            new(LatencyKeys[1], new (int In, int Out)[] { (8, 8), (8, 16), (8, 24), (8, 32), (8, 40), (8, 48), (8, 56), (8, 64), (16, 8), (16, 16), (16, 24), (16, 32), (16, 40), (16, 48), (16, 56), (16, 64), (24, 8), (24, 16), (24, 24), (24, 32), (32, 8), (32, 16), (32, 24), (32, 32), (40, 8), (40, 16), (40, 24), (40, 32), (48, 8), (48, 16), (48, 24), (48, 32), (56, 8), (56, 16), (56, 24), (56, 32), (64, 8), (64, 16), (64, 24), (64, 32) }, new[] { 1, 3, 4, 5, 7, 8 }),
-            new(LatencyKeys[2], new (int In, int Out)[] { (8, 8), (8, 16), (8, 24), (8, 32), (16, 8), (16, 16), (16, 24), (16, 32), (24, 8), (24, 16), (24, 24), (24, 32), (32, 8), (32, 16), (32, 24), (32, 32) }, new[] { 9 }),
-            new(LatencyKeys[3], new (int In, int Out)[] { (8, 128), (16, 128), (24, 128), (32, 128), (128, 8), (128, 16), (128, 24), (128, 32) }, new[] { 10, 12, 14 }),
-            new(LatencyKeys[4], new (int In, int Out)[] { (8, 128), (16, 128), (24, 128), (32, 128), (40, 128), (48, 128), (56, 128), (64, 128) }, new[] { 11 }),
-            new(LatencyKeys[5], new (int In, int Out)[] { (8, 8), (8, 16), (8, 24), (8, 32), (16, 8), (16, 16), (16, 24), (16, 32), (24, 8), (24, 16), (24, 24), (24, 32), (32, 8), (32, 16), (32, 24), (32, 32) }, new[] { 13 }),
-            new(LatencyKeys[6], new (int In, int Out)[] { (128, 100) }, new[] { 15 }),
+            new(LatencyKeys[0], new (int In, int Out)[] { (3, 8), (3, 16), (8, 8), (8, 16), (16, 8), (16, 16) }, new int[] { 0, 2, 6 }),
+            new(LatencyKeys[1], new (int In, int Out)[] { (8, 8), (8, 16), (8, 24), (8, 32), (8, 40), (8, 48), (8, 56), (8, 64), (16, 8), (16, 16), (16, 24), (16, 32), (16, 40), (16, 48), (16, 56), (16, 64), (24, 8), (24, 16), (24, 24), (24, 32), (32, 8), (32, 16), (32, 24), (32, 32), (40, 8), (40, 16), (40, 24), (40, 32), (48, 8), (48, 16), (48, 24), (48, 32), (56, 8), (56, 16), (56, 24), (56, 32), (64, 8), (64, 16), (64, 24), (64, 32) }, new int[] { 1, 3, 4, 5, 7, 8 }),
+            new(LatencyKeys[2], new (int In, int Out)[] { (8, 8), (16, 16), (24, 24), (32, 32), (40, 40), (48, 48), (56, 56), (64, 64) }, new int[0]),
+            new(LatencyKeys[3], new (int In, int Out)[] { (8, 8), (8, 16), (8, 24), (8, 32), (16, 8), (16, 16), (16, 24), (16, 32), (24, 8), (24, 16), (24, 24), (24, 32), (32, 8), (32, 16), (32, 24), (32, 32) }, new int[] { 9 }),
+            new(LatencyKeys[4], new (int In, int Out)[] { (8, 128), (16, 128), (24, 128), (32, 128), (128, 8), (128, 16), (128, 24), (128, 32) }, new int[] { 10, 12, 14 }),
+            new(LatencyKeys[5], new (int In, int Out)[] { (8, 128), (16, 128), (24, 128), (32, 128), (40, 128), (48, 128), (56, 128), (64, 128) }, new int[] { 11 }),
+            new(LatencyKeys[6], new (int In, int Out)[] { (128, 128) }, new int[0]),
+            new(LatencyKeys[7], new (int In, int Out)[] { (8, 8), (8, 16), (8, 24), (8, 32), (16, 8), (16, 16), (16, 24), (16, 32), (24, 8), (24, 16), (24, 24), (24, 32), (32, 8), (32, 16), (32, 24), (32, 32) }, new int[] { 13 }),
+            new(LatencyKeys[8], new (int In, int Out)[] { (128, 100) }, new int[] { 15 }),
         };
 
-        /// <summary>Predicted latency at the given widths: the sum of the table's bilayer entries T(key, c_in, c_out) over the present layers.</summary>
-        /// <exception cref="global::PruneGen.Structure.MissingLatencyEntryException">The table lacks an entry a present layer needs.</exception>
+        /// <summary>Predicted latency at the given widths: the sum of the table's entries T(key, c_in, c_out) over the operations present (layers, residual sums, removed blocks' relu copies).</summary>
+        /// <exception cref="global::PruneGen.Structure.MissingLatencyEntryException">The table lacks an entry a present operation needs.</exception>
         public static double PredictLatency(Widths w, global::PruneGen.Structure.ILatencyTable table)
         {
             if (table is null) throw new global::System.ArgumentNullException(nameof(table));
@@ -191,26 +195,36 @@ namespace Samples
                 total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[1], w.Stage1Block0Conv2, w.Stage1); // stage1.0.conv3
             }
             total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[1], w.Stem, w.Stage1); // stage1.0.shortcut
+            if (w.Stage1Block0)
+            {
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[2], w.Stage1, w.Stage1); // stage1.0.sum
+            }
             if (w.Stage1Block1)
             {
                 total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[1], w.Stage1, w.Stage1Block1Conv1); // stage1.1.conv1
                 total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[0], w.Stage1Block1Conv1, w.Stage1Block1Conv2); // stage1.1.conv2
                 total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[1], w.Stage1Block1Conv2, w.Stage1); // stage1.1.conv3
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[2], w.Stage1, w.Stage1); // stage1.1.sum
             }
             if (w.Stage2Block0)
             {
                 total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[1], w.Stage1, w.Stage2Block0Conv1); // stage2.0.conv1
-                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[2], w.Stage2Block0Conv1, w.Stage2Block0Conv2); // stage2.0.conv2
-                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[3], w.Stage2Block0Conv2, 128); // stage2.0.conv3
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[3], w.Stage2Block0Conv1, w.Stage2Block0Conv2); // stage2.0.conv2
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[4], w.Stage2Block0Conv2, 128); // stage2.0.conv3
             }
-            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[4], w.Stage1, 128); // stage2.0.shortcut
+            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[5], w.Stage1, 128); // stage2.0.shortcut
+            if (w.Stage2Block0)
+            {
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[6], 128, 128); // stage2.0.sum
+            }
             if (w.Stage2Block1)
             {
-                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[3], 128, w.Stage2Block1Conv1); // stage2.1.conv1
-                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[5], w.Stage2Block1Conv1, w.Stage2Block1Conv2); // stage2.1.conv2
-                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[3], w.Stage2Block1Conv2, 128); // stage2.1.conv3
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[4], 128, w.Stage2Block1Conv1); // stage2.1.conv1
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[7], w.Stage2Block1Conv1, w.Stage2Block1Conv2); // stage2.1.conv2
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[4], w.Stage2Block1Conv2, 128); // stage2.1.conv3
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[6], 128, 128); // stage2.1.sum
             }
-            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[6], 128, 100); // head
+            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[8], 128, 100); // head
             return total;
         }
     }

@@ -132,32 +132,36 @@ namespace Samples
             return total;
         }
 
-        /// <summary>The distinct layer signatures (kind, kernel, stride, padding, input size, depthwise) a latency table must hold for this network, in first-use order.</summary>
+        /// <summary>The distinct operation signatures (kind, kernel, stride, padding, input size, depthwise) a latency table must hold for this network, in first-use order.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::PruneGen.Structure.LatencyKey> LatencyKeys { get; } = new global::PruneGen.Structure.LatencyKey[]
         {
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 3, Stride: 2, Padding: 1, InputSize: 32, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 1, Stride: 1, Padding: 0, InputSize: 16, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 16, Depthwise: true),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 3, Stride: 2, Padding: 1, InputSize: 16, Depthwise: true),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 1, Stride: 1, Padding: 0, InputSize: 8, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 8, Depthwise: true),
-            new(global::PruneGen.Structure.LayerKind.Linear, Kernel: 1, Stride: 1, Padding: 0, InputSize: 1, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 3, Stride: 2, Padding: 1, InputSize: 32, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 1, Stride: 1, Padding: 0, InputSize: 16, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 16, Depthwise: true),
+            new(global::PruneGen.Structure.LatencyKind.ResidualSum, Kernel: 1, Stride: 1, Padding: 0, InputSize: 16, Depthwise: true),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 3, Stride: 2, Padding: 1, InputSize: 16, Depthwise: true),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 1, Stride: 1, Padding: 0, InputSize: 8, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 8, Depthwise: true),
+            new(global::PruneGen.Structure.LatencyKind.ResidualSum, Kernel: 1, Stride: 1, Padding: 0, InputSize: 8, Depthwise: true),
+            new(global::PruneGen.Structure.LatencyKind.Linear, Kernel: 1, Stride: 1, Padding: 0, InputSize: 1, Depthwise: false),
         };
 
-        /// <summary>Each latency key with every (c_in, c_out) pair the search space reaches and the layers that use it.</summary>
+        /// <summary>Each latency key with every (c_in, c_out) pair the search space reaches and the layers that use it (none for element-wise operations).</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::PruneGen.Structure.LatencyGrid> LatencyGrids { get; } = new global::PruneGen.Structure.LatencyGrid[]
         {
-            new(LatencyKeys[0], new (int In, int Out)[] { (3, 8), (3, 16) }, new[] { 0 }),
-            new(LatencyKeys[1], new (int In, int Out)[] { (8, 8), (8, 16), (8, 24), (8, 32), (8, 40), (8, 48), (8, 56), (8, 64), (16, 8), (16, 16), (16, 24), (16, 32), (16, 40), (16, 48), (16, 56), (16, 64), (24, 8), (24, 16), (32, 8), (32, 16), (40, 8), (40, 16), (48, 8), (48, 16), (56, 8), (56, 16), (64, 8), (64, 16) }, new[] { 1, 3, 4, 6, 7 }),
-            new(LatencyKeys[2], new (int In, int Out)[] { (8, 8), (16, 16), (24, 24), (32, 32), (40, 40), (48, 48), (56, 56), (64, 64) }, new[] { 2, 5 }),
-            new(LatencyKeys[3], new (int In, int Out)[] { (8, 8), (16, 16), (24, 24), (32, 32), (40, 40), (48, 48), (56, 56), (64, 64) }, new[] { 8 }),
-            new(LatencyKeys[4], new (int In, int Out)[] { (8, 8), (8, 16), (8, 24), (8, 32), (8, 40), (8, 48), (8, 56), (8, 64), (8, 72), (8, 80), (8, 88), (8, 96), (16, 8), (16, 16), (16, 24), (16, 32), (16, 40), (16, 48), (16, 56), (16, 64), (16, 72), (16, 80), (16, 88), (16, 96), (24, 8), (24, 16), (24, 24), (24, 32), (24, 40), (24, 48), (24, 56), (24, 64), (24, 72), (24, 80), (24, 88), (24, 96), (32, 8), (32, 16), (32, 24), (40, 8), (40, 16), (40, 24), (48, 8), (48, 16), (48, 24), (56, 8), (56, 16), (56, 24), (64, 8), (64, 16), (64, 24), (72, 8), (72, 16), (72, 24), (80, 8), (80, 16), (80, 24), (88, 8), (88, 16), (88, 24), (96, 8), (96, 16), (96, 24) }, new[] { 9, 10, 12 }),
-            new(LatencyKeys[5], new (int In, int Out)[] { (8, 8), (16, 16), (24, 24), (32, 32), (40, 40), (48, 48), (56, 56), (64, 64), (72, 72), (80, 80), (88, 88), (96, 96) }, new[] { 11 }),
-            new(LatencyKeys[6], new (int In, int Out)[] { (8, 10), (16, 10), (24, 10) }, new[] { 13 }),
+            new(LatencyKeys[0], new (int In, int Out)[] { (3, 8), (3, 16) }, new int[] { 0 }),
+            new(LatencyKeys[1], new (int In, int Out)[] { (8, 8), (8, 16), (8, 24), (8, 32), (8, 40), (8, 48), (8, 56), (8, 64), (16, 8), (16, 16), (16, 24), (16, 32), (16, 40), (16, 48), (16, 56), (16, 64), (24, 8), (24, 16), (32, 8), (32, 16), (40, 8), (40, 16), (48, 8), (48, 16), (56, 8), (56, 16), (64, 8), (64, 16) }, new int[] { 1, 3, 4, 6, 7 }),
+            new(LatencyKeys[2], new (int In, int Out)[] { (8, 8), (16, 16), (24, 24), (32, 32), (40, 40), (48, 48), (56, 56), (64, 64) }, new int[] { 2, 5 }),
+            new(LatencyKeys[3], new (int In, int Out)[] { (8, 8), (16, 16) }, new int[0]),
+            new(LatencyKeys[4], new (int In, int Out)[] { (8, 8), (16, 16), (24, 24), (32, 32), (40, 40), (48, 48), (56, 56), (64, 64) }, new int[] { 8 }),
+            new(LatencyKeys[5], new (int In, int Out)[] { (8, 8), (8, 16), (8, 24), (8, 32), (8, 40), (8, 48), (8, 56), (8, 64), (8, 72), (8, 80), (8, 88), (8, 96), (16, 8), (16, 16), (16, 24), (16, 32), (16, 40), (16, 48), (16, 56), (16, 64), (16, 72), (16, 80), (16, 88), (16, 96), (24, 8), (24, 16), (24, 24), (24, 32), (24, 40), (24, 48), (24, 56), (24, 64), (24, 72), (24, 80), (24, 88), (24, 96), (32, 8), (32, 16), (32, 24), (40, 8), (40, 16), (40, 24), (48, 8), (48, 16), (48, 24), (56, 8), (56, 16), (56, 24), (64, 8), (64, 16), (64, 24), (72, 8), (72, 16), (72, 24), (80, 8), (80, 16), (80, 24), (88, 8), (88, 16), (88, 24), (96, 8), (96, 16), (96, 24) }, new int[] { 9, 10, 12 }),
+            new(LatencyKeys[6], new (int In, int Out)[] { (8, 8), (16, 16), (24, 24), (32, 32), (40, 40), (48, 48), (56, 56), (64, 64), (72, 72), (80, 80), (88, 88), (96, 96) }, new int[] { 11 }),
+            new(LatencyKeys[7], new (int In, int Out)[] { (8, 8), (16, 16), (24, 24) }, new int[0]),
+            new(LatencyKeys[8], new (int In, int Out)[] { (8, 10), (16, 10), (24, 10) }, new int[] { 13 }),
         };
 
-        /// <summary>Predicted latency at the given widths: the sum of the table's bilayer entries T(key, c_in, c_out) over the present layers.</summary>
-        /// <exception cref="global::PruneGen.Structure.MissingLatencyEntryException">The table lacks an entry a present layer needs.</exception>
+        /// <summary>Predicted latency at the given widths: the sum of the table's entries T(key, c_in, c_out) over the operations present (layers, residual sums, removed blocks' relu copies).</summary>
+        /// <exception cref="global::PruneGen.Structure.MissingLatencyEntryException">The table lacks an entry a present operation needs.</exception>
         public static double PredictLatency(Widths w, global::PruneGen.Structure.ILatencyTable table)
         {
             if (table is null) throw new global::System.ArgumentNullException(nameof(table));
@@ -169,23 +173,26 @@ namespace Samples
                 total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[1], w.Stage1, w.Stage1Block0Expand); // stage1.0.expand
                 total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[2], w.Stage1Block0Expand, w.Stage1Block0Expand); // stage1.0.depthwise
                 total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[1], w.Stage1Block0Expand, w.Stage1); // stage1.0.project
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[3], w.Stage1, w.Stage1); // stage1.0.sum
             }
             if (w.Stage1Block1)
             {
                 total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[1], w.Stage1, w.Stage1Block1Expand); // stage1.1.expand
                 total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[2], w.Stage1Block1Expand, w.Stage1Block1Expand); // stage1.1.depthwise
                 total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[1], w.Stage1Block1Expand, w.Stage1); // stage1.1.project
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[3], w.Stage1, w.Stage1); // stage1.1.sum
             }
             total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[1], w.Stage1, w.Stage2Block0Expand); // stage2.0.expand
-            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[3], w.Stage2Block0Expand, w.Stage2Block0Expand); // stage2.0.depthwise
-            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[4], w.Stage2Block0Expand, w.Stage2); // stage2.0.project
+            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[4], w.Stage2Block0Expand, w.Stage2Block0Expand); // stage2.0.depthwise
+            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[5], w.Stage2Block0Expand, w.Stage2); // stage2.0.project
             if (w.Stage2Block1)
             {
-                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[4], w.Stage2, w.Stage2Block1Expand); // stage2.1.expand
-                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[5], w.Stage2Block1Expand, w.Stage2Block1Expand); // stage2.1.depthwise
-                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[4], w.Stage2Block1Expand, w.Stage2); // stage2.1.project
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[5], w.Stage2, w.Stage2Block1Expand); // stage2.1.expand
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[6], w.Stage2Block1Expand, w.Stage2Block1Expand); // stage2.1.depthwise
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[5], w.Stage2Block1Expand, w.Stage2); // stage2.1.project
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[7], w.Stage2, w.Stage2); // stage2.1.sum
             }
-            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[6], w.Stage2, 10); // head
+            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[8], w.Stage2, 10); // head
             return total;
         }
     }

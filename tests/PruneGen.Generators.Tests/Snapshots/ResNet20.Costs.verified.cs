@@ -206,34 +206,42 @@ namespace Samples
             return total;
         }
 
-        /// <summary>The distinct layer signatures (kind, kernel, stride, padding, input size, depthwise) a latency table must hold for this network, in first-use order.</summary>
+        /// <summary>The distinct operation signatures (kind, kernel, stride, padding, input size, depthwise) a latency table must hold for this network, in first-use order.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::PruneGen.Structure.LatencyKey> LatencyKeys { get; } = new global::PruneGen.Structure.LatencyKey[]
         {
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 28, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 3, Stride: 2, Padding: 1, InputSize: 28, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 14, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 1, Stride: 2, Padding: 0, InputSize: 28, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 3, Stride: 2, Padding: 1, InputSize: 14, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 7, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 1, Stride: 2, Padding: 0, InputSize: 14, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Linear, Kernel: 1, Stride: 1, Padding: 0, InputSize: 1, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 28, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.ResidualSumRelu, Kernel: 1, Stride: 1, Padding: 0, InputSize: 28, Depthwise: true),
+            new(global::PruneGen.Structure.LatencyKind.ReluCopy, Kernel: 1, Stride: 1, Padding: 0, InputSize: 28, Depthwise: true),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 3, Stride: 2, Padding: 1, InputSize: 28, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 14, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 1, Stride: 2, Padding: 0, InputSize: 28, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.ResidualSumRelu, Kernel: 1, Stride: 1, Padding: 0, InputSize: 14, Depthwise: true),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 3, Stride: 2, Padding: 1, InputSize: 14, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 7, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 1, Stride: 2, Padding: 0, InputSize: 14, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.ResidualSumRelu, Kernel: 1, Stride: 1, Padding: 0, InputSize: 7, Depthwise: true),
+            new(global::PruneGen.Structure.LatencyKind.Linear, Kernel: 1, Stride: 1, Padding: 0, InputSize: 1, Depthwise: false),
         };
 
-        /// <summary>Each latency key with every (c_in, c_out) pair the search space reaches and the layers that use it.</summary>
+        /// <summary>Each latency key with every (c_in, c_out) pair the search space reaches and the layers that use it (none for element-wise operations).</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::PruneGen.Structure.LatencyGrid> LatencyGrids { get; } = new global::PruneGen.Structure.LatencyGrid[]
         {
-            new(LatencyKeys[0], new (int In, int Out)[] { (1, 4), (1, 8), (1, 12), (1, 16), (4, 4), (4, 8), (4, 12), (4, 16), (8, 4), (8, 8), (8, 12), (8, 16), (12, 4), (12, 8), (12, 12), (12, 16), (16, 4), (16, 8), (16, 12), (16, 16) }, new[] { 0, 1, 2, 3, 4, 5, 6 }),
-            new(LatencyKeys[1], new (int In, int Out)[] { (4, 4), (4, 8), (4, 12), (4, 16), (4, 20), (4, 24), (4, 28), (4, 32), (8, 4), (8, 8), (8, 12), (8, 16), (8, 20), (8, 24), (8, 28), (8, 32), (12, 4), (12, 8), (12, 12), (12, 16), (12, 20), (12, 24), (12, 28), (12, 32), (16, 4), (16, 8), (16, 12), (16, 16), (16, 20), (16, 24), (16, 28), (16, 32) }, new[] { 7 }),
-            new(LatencyKeys[2], new (int In, int Out)[] { (4, 4), (4, 8), (4, 12), (4, 16), (4, 20), (4, 24), (4, 28), (4, 32), (8, 4), (8, 8), (8, 12), (8, 16), (8, 20), (8, 24), (8, 28), (8, 32), (12, 4), (12, 8), (12, 12), (12, 16), (12, 20), (12, 24), (12, 28), (12, 32), (16, 4), (16, 8), (16, 12), (16, 16), (16, 20), (16, 24), (16, 28), (16, 32), (20, 4), (20, 8), (20, 12), (20, 16), (20, 20), (20, 24), (20, 28), (20, 32), (24, 4), (24, 8), (24, 12), (24, 16), (24, 20), (24, 24), (24, 28), (24, 32), (28, 4), (28, 8), (28, 12), (28, 16), (28, 20), (28, 24), (28, 28), (28, 32), (32, 4), (32, 8), (32, 12), (32, 16), (32, 20), (32, 24), (32, 28), (32, 32) }, new[] { 8, 10, 11, 12, 13 }),
-            new(LatencyKeys[3], new (int In, int Out)[] { (4, 4), (4, 8), (4, 12), (4, 16), (4, 20), (4, 24), (4, 28), (4, 32), (8, 4), (8, 8), (8, 12), (8, 16), (8, 20), (8, 24), (8, 28), (8, 32), (12, 4), (12, 8), (12, 12), (12, 16), (12, 20), (12, 24), (12, 28), (12, 32), (16, 4), (16, 8), (16, 12), (16, 16), (16, 20), (16, 24), (16, 28), (16, 32) }, new[] { 9 }),
-            new(LatencyKeys[4], new (int In, int Out)[] { (4, 4), (4, 8), (4, 12), (4, 16), (4, 20), (4, 24), (4, 28), (4, 32), (4, 36), (4, 40), (4, 44), (4, 48), (4, 52), (4, 56), (4, 60), (4, 64), (8, 4), (8, 8), (8, 12), (8, 16), (8, 20), (8, 24), (8, 28), (8, 32), (8, 36), (8, 40), (8, 44), (8, 48), (8, 52), (8, 56), (8, 60), (8, 64), (12, 4), (12, 8), (12, 12), (12, 16), (12, 20), (12, 24), (12, 28), (12, 32), (12, 36), (12, 40), (12, 44), (12, 48), (12, 52), (12, 56), (12, 60), (12, 64), (16, 4), (16, 8), (16, 12), (16, 16), (16, 20), (16, 24), (16, 28), (16, 32), (16, 36), (16, 40), (16, 44), (16, 48), (16, 52), (16, 56), (16, 60), (16, 64), (20, 4), (20, 8), (20, 12), (20, 16), (20, 20), (20, 24), (20, 28), (20, 32), (20, 36), (20, 40), (20, 44), (20, 48), (20, 52), (20, 56), (20, 60), (20, 64), (24, 4), (24, 8), (24, 12), (24, 16), (24, 20), (24, 24), (24, 28), (24, 32), (24, 36), (24, 40), (24, 44), (24, 48), (24, 52), (24, 56), (24, 60), (24, 64), (28, 4), (28, 8), (28, 12), (28, 16), (28, 20), (28, 24), (28, 28), (28, 32), (28, 36), (28, 40), (28, 44), (28, 48), (28, 52), (28, 56), (28, 60), (28, 64), (32, 4), (32, 8), (32, 12), (32, 16), (32, 20), (32, 24), (32, 28), (32, 32), (32, 36), (32, 40), (32, 44), (32, 48), (32, 52), (32, 56), (32, 60), (32, 64) }, new[] { 14 }),
-            new(LatencyKeys[5], new (int In, int Out)[] { (4, 4), (4, 8), (4, 12), (4, 16), (4, 20), (4, 24), (4, 28), (4, 32), (4, 36), (4, 40), (4, 44), (4, 48), (4, 52), (4, 56), (4, 60), (4, 64), (8, 4), (8, 8), (8, 12), (8, 16), (8, 20), (8, 24), (8, 28), (8, 32), (8, 36), (8, 40), (8, 44), (8, 48), (8, 52), (8, 56), (8, 60), (8, 64), (12, 4), (12, 8), (12, 12), (12, 16), (12, 20), (12, 24), (12, 28), (12, 32), (12, 36), (12, 40), (12, 44), (12, 48), (12, 52), (12, 56), (12, 60), (12, 64), (16, 4), (16, 8), (16, 12), (16, 16), (16, 20), (16, 24), (16, 28), (16, 32), (16, 36), (16, 40), (16, 44), (16, 48), (16, 52), (16, 56), (16, 60), (16, 64), (20, 4), (20, 8), (20, 12), (20, 16), (20, 20), (20, 24), (20, 28), (20, 32), (20, 36), (20, 40), (20, 44), (20, 48), (20, 52), (20, 56), (20, 60), (20, 64), (24, 4), (24, 8), (24, 12), (24, 16), (24, 20), (24, 24), (24, 28), (24, 32), (24, 36), (24, 40), (24, 44), (24, 48), (24, 52), (24, 56), (24, 60), (24, 64), (28, 4), (28, 8), (28, 12), (28, 16), (28, 20), (28, 24), (28, 28), (28, 32), (28, 36), (28, 40), (28, 44), (28, 48), (28, 52), (28, 56), (28, 60), (28, 64), (32, 4), (32, 8), (32, 12), (32, 16), (32, 20), (32, 24), (32, 28), (32, 32), (32, 36), (32, 40), (32, 44), (32, 48), (32, 52), (32, 56), (32, 60), (32, 64), (36, 4), (36, 8), (36, 12), (36, 16), (36, 20), (36, 24), (36, 28), (36, 32), (36, 36), (36, 40), (36, 44), (36, 48), (36, 52), (36, 56), (36, 60), (36, 64), (40, 4), (40, 8), (40, 12), (40, 16), (40, 20), (40, 24), (40, 28), (40, 32), (40, 36), (40, 40), (40, 44), (40, 48), (40, 52), (40, 56), (40, 60), (40, 64), (44, 4), (44, 8), (44, 12), (44, 16), (44, 20), (44, 24), (44, 28), (44, 32), (44, 36), (44, 40), (44, 44), (44, 48), (44, 52), (44, 56), (44, 60), (44, 64), (48, 4), (48, 8), (48, 12), (48, 16), (48, 20), (48, 24), (48, 28), (48, 32), (48, 36), (48, 40), (48, 44), (48, 48), (48, 52), (48, 56), (48, 60), (48, 64), (52, 4), (52, 8), (52, 12), (52, 16), (52, 20), (52, 24), (52, 28), (52, 32), (52, 36), (52, 40), (52, 44), (52, 48), (52, 52), (52, 56), (52, 60), (52, 64), (56, 4), (56, 8), (56, 12), (56, 16), (56, 20), (56, 24), (56, 28), (56, 32), (56, 36), (56, 40), (56, 44), (56, 48), (56, 52), (56, 56), (56, 60), (56, 64), (60, 4), (60, 8), (60, 12), (60, 16), (60, 20), (60, 24), (60, 28), (60, 32), (60, 36), (60, 40), (60, 44), (60, 48), (60, 52), (60, 56), (60, 60), (60, 64), (64, 4), (64, 8), (64, 12), (64, 16), (64, 20), (64, 24), (64, 28), (64, 32), (64, 36), (64, 40), (64, 44), (64, 48), (64, 52), (64, 56), (64, 60), (64, 64) }, new[] { 15, 17, 18, 19, 20 }),
-            new(LatencyKeys[6], new (int In, int Out)[] { (4, 4), (4, 8), (4, 12), (4, 16), (4, 20), (4, 24), (4, 28), (4, 32), (4, 36), (4, 40), (4, 44), (4, 48), (4, 52), (4, 56), (4, 60), (4, 64), (8, 4), (8, 8), (8, 12), (8, 16), (8, 20), (8, 24), (8, 28), (8, 32), (8, 36), (8, 40), (8, 44), (8, 48), (8, 52), (8, 56), (8, 60), (8, 64), (12, 4), (12, 8), (12, 12), (12, 16), (12, 20), (12, 24), (12, 28), (12, 32), (12, 36), (12, 40), (12, 44), (12, 48), (12, 52), (12, 56), (12, 60), (12, 64), (16, 4), (16, 8), (16, 12), (16, 16), (16, 20), (16, 24), (16, 28), (16, 32), (16, 36), (16, 40), (16, 44), (16, 48), (16, 52), (16, 56), (16, 60), (16, 64), (20, 4), (20, 8), (20, 12), (20, 16), (20, 20), (20, 24), (20, 28), (20, 32), (20, 36), (20, 40), (20, 44), (20, 48), (20, 52), (20, 56), (20, 60), (20, 64), (24, 4), (24, 8), (24, 12), (24, 16), (24, 20), (24, 24), (24, 28), (24, 32), (24, 36), (24, 40), (24, 44), (24, 48), (24, 52), (24, 56), (24, 60), (24, 64), (28, 4), (28, 8), (28, 12), (28, 16), (28, 20), (28, 24), (28, 28), (28, 32), (28, 36), (28, 40), (28, 44), (28, 48), (28, 52), (28, 56), (28, 60), (28, 64), (32, 4), (32, 8), (32, 12), (32, 16), (32, 20), (32, 24), (32, 28), (32, 32), (32, 36), (32, 40), (32, 44), (32, 48), (32, 52), (32, 56), (32, 60), (32, 64) }, new[] { 16 }),
-            new(LatencyKeys[7], new (int In, int Out)[] { (4, 10), (8, 10), (12, 10), (16, 10), (20, 10), (24, 10), (28, 10), (32, 10), (36, 10), (40, 10), (44, 10), (48, 10), (52, 10), (56, 10), (60, 10), (64, 10) }, new[] { 21 }),
+            new(LatencyKeys[0], new (int In, int Out)[] { (1, 4), (1, 8), (1, 12), (1, 16), (4, 4), (4, 8), (4, 12), (4, 16), (8, 4), (8, 8), (8, 12), (8, 16), (12, 4), (12, 8), (12, 12), (12, 16), (16, 4), (16, 8), (16, 12), (16, 16) }, new int[] { 0, 1, 2, 3, 4, 5, 6 }),
+            new(LatencyKeys[1], new (int In, int Out)[] { (4, 4), (8, 8), (12, 12), (16, 16) }, new int[0]),
+            new(LatencyKeys[2], new (int In, int Out)[] { (4, 4), (8, 8), (12, 12), (16, 16) }, new int[0]),
+            new(LatencyKeys[3], new (int In, int Out)[] { (4, 4), (4, 8), (4, 12), (4, 16), (4, 20), (4, 24), (4, 28), (4, 32), (8, 4), (8, 8), (8, 12), (8, 16), (8, 20), (8, 24), (8, 28), (8, 32), (12, 4), (12, 8), (12, 12), (12, 16), (12, 20), (12, 24), (12, 28), (12, 32), (16, 4), (16, 8), (16, 12), (16, 16), (16, 20), (16, 24), (16, 28), (16, 32) }, new int[] { 7 }),
+            new(LatencyKeys[4], new (int In, int Out)[] { (4, 4), (4, 8), (4, 12), (4, 16), (4, 20), (4, 24), (4, 28), (4, 32), (8, 4), (8, 8), (8, 12), (8, 16), (8, 20), (8, 24), (8, 28), (8, 32), (12, 4), (12, 8), (12, 12), (12, 16), (12, 20), (12, 24), (12, 28), (12, 32), (16, 4), (16, 8), (16, 12), (16, 16), (16, 20), (16, 24), (16, 28), (16, 32), (20, 4), (20, 8), (20, 12), (20, 16), (20, 20), (20, 24), (20, 28), (20, 32), (24, 4), (24, 8), (24, 12), (24, 16), (24, 20), (24, 24), (24, 28), (24, 32), (28, 4), (28, 8), (28, 12), (28, 16), (28, 20), (28, 24), (28, 28), (28, 32), (32, 4), (32, 8), (32, 12), (32, 16), (32, 20), (32, 24), (32, 28), (32, 32) }, new int[] { 8, 10, 11, 12, 13 }),
+            new(LatencyKeys[5], new (int In, int Out)[] { (4, 4), (4, 8), (4, 12), (4, 16), (4, 20), (4, 24), (4, 28), (4, 32), (8, 4), (8, 8), (8, 12), (8, 16), (8, 20), (8, 24), (8, 28), (8, 32), (12, 4), (12, 8), (12, 12), (12, 16), (12, 20), (12, 24), (12, 28), (12, 32), (16, 4), (16, 8), (16, 12), (16, 16), (16, 20), (16, 24), (16, 28), (16, 32) }, new int[] { 9 }),
+            new(LatencyKeys[6], new (int In, int Out)[] { (4, 4), (8, 8), (12, 12), (16, 16), (20, 20), (24, 24), (28, 28), (32, 32) }, new int[0]),
+            new(LatencyKeys[7], new (int In, int Out)[] { (4, 4), (4, 8), (4, 12), (4, 16), (4, 20), (4, 24), (4, 28), (4, 32), (4, 36), (4, 40), (4, 44), (4, 48), (4, 52), (4, 56), (4, 60), (4, 64), (8, 4), (8, 8), (8, 12), (8, 16), (8, 20), (8, 24), (8, 28), (8, 32), (8, 36), (8, 40), (8, 44), (8, 48), (8, 52), (8, 56), (8, 60), (8, 64), (12, 4), (12, 8), (12, 12), (12, 16), (12, 20), (12, 24), (12, 28), (12, 32), (12, 36), (12, 40), (12, 44), (12, 48), (12, 52), (12, 56), (12, 60), (12, 64), (16, 4), (16, 8), (16, 12), (16, 16), (16, 20), (16, 24), (16, 28), (16, 32), (16, 36), (16, 40), (16, 44), (16, 48), (16, 52), (16, 56), (16, 60), (16, 64), (20, 4), (20, 8), (20, 12), (20, 16), (20, 20), (20, 24), (20, 28), (20, 32), (20, 36), (20, 40), (20, 44), (20, 48), (20, 52), (20, 56), (20, 60), (20, 64), (24, 4), (24, 8), (24, 12), (24, 16), (24, 20), (24, 24), (24, 28), (24, 32), (24, 36), (24, 40), (24, 44), (24, 48), (24, 52), (24, 56), (24, 60), (24, 64), (28, 4), (28, 8), (28, 12), (28, 16), (28, 20), (28, 24), (28, 28), (28, 32), (28, 36), (28, 40), (28, 44), (28, 48), (28, 52), (28, 56), (28, 60), (28, 64), (32, 4), (32, 8), (32, 12), (32, 16), (32, 20), (32, 24), (32, 28), (32, 32), (32, 36), (32, 40), (32, 44), (32, 48), (32, 52), (32, 56), (32, 60), (32, 64) }, new int[] { 14 }),
+            new(LatencyKeys[8], new (int In, int Out)[] { (4, 4), (4, 8), (4, 12), (4, 16), (4, 20), (4, 24), (4, 28), (4, 32), (4, 36), (4, 40), (4, 44), (4, 48), (4, 52), (4, 56), (4, 60), (4, 64), (8, 4), (8, 8), (8, 12), (8, 16), (8, 20), (8, 24), (8, 28), (8, 32), (8, 36), (8, 40), (8, 44), (8, 48), (8, 52), (8, 56), (8, 60), (8, 64), (12, 4), (12, 8), (12, 12), (12, 16), (12, 20), (12, 24), (12, 28), (12, 32), (12, 36), (12, 40), (12, 44), (12, 48), (12, 52), (12, 56), (12, 60), (12, 64), (16, 4), (16, 8), (16, 12), (16, 16), (16, 20), (16, 24), (16, 28), (16, 32), (16, 36), (16, 40), (16, 44), (16, 48), (16, 52), (16, 56), (16, 60), (16, 64), (20, 4), (20, 8), (20, 12), (20, 16), (20, 20), (20, 24), (20, 28), (20, 32), (20, 36), (20, 40), (20, 44), (20, 48), (20, 52), (20, 56), (20, 60), (20, 64), (24, 4), (24, 8), (24, 12), (24, 16), (24, 20), (24, 24), (24, 28), (24, 32), (24, 36), (24, 40), (24, 44), (24, 48), (24, 52), (24, 56), (24, 60), (24, 64), (28, 4), (28, 8), (28, 12), (28, 16), (28, 20), (28, 24), (28, 28), (28, 32), (28, 36), (28, 40), (28, 44), (28, 48), (28, 52), (28, 56), (28, 60), (28, 64), (32, 4), (32, 8), (32, 12), (32, 16), (32, 20), (32, 24), (32, 28), (32, 32), (32, 36), (32, 40), (32, 44), (32, 48), (32, 52), (32, 56), (32, 60), (32, 64), (36, 4), (36, 8), (36, 12), (36, 16), (36, 20), (36, 24), (36, 28), (36, 32), (36, 36), (36, 40), (36, 44), (36, 48), (36, 52), (36, 56), (36, 60), (36, 64), (40, 4), (40, 8), (40, 12), (40, 16), (40, 20), (40, 24), (40, 28), (40, 32), (40, 36), (40, 40), (40, 44), (40, 48), (40, 52), (40, 56), (40, 60), (40, 64), (44, 4), (44, 8), (44, 12), (44, 16), (44, 20), (44, 24), (44, 28), (44, 32), (44, 36), (44, 40), (44, 44), (44, 48), (44, 52), (44, 56), (44, 60), (44, 64), (48, 4), (48, 8), (48, 12), (48, 16), (48, 20), (48, 24), (48, 28), (48, 32), (48, 36), (48, 40), (48, 44), (48, 48), (48, 52), (48, 56), (48, 60), (48, 64), (52, 4), (52, 8), (52, 12), (52, 16), (52, 20), (52, 24), (52, 28), (52, 32), (52, 36), (52, 40), (52, 44), (52, 48), (52, 52), (52, 56), (52, 60), (52, 64), (56, 4), (56, 8), (56, 12), (56, 16), (56, 20), (56, 24), (56, 28), (56, 32), (56, 36), (56, 40), (56, 44), (56, 48), (56, 52), (56, 56), (56, 60), (56, 64), (60, 4), (60, 8), (60, 12), (60, 16), (60, 20), (60, 24), (60, 28), (60, 32), (60, 36), (60, 40), (60, 44), (60, 48), (60, 52), (60, 56), (60, 60), (60, 64), (64, 4), (64, 8), (64, 12), (64, 16), (64, 20), (64, 24), (64, 28), (64, 32), (64, 36), (64, 40), (64, 44), (64, 48), (64, 52), (64, 56), (64, 60), (64, 64) }, new int[] { 15, 17, 18, 19, 20 }),
+            new(LatencyKeys[9], new (int In, int Out)[] { (4, 4), (4, 8), (4, 12), (4, 16), (4, 20), (4, 24), (4, 28), (4, 32), (4, 36), (4, 40), (4, 44), (4, 48), (4, 52), (4, 56), (4, 60), (4, 64), (8, 4), (8, 8), (8, 12), (8, 16), (8, 20), (8, 24), (8, 28), (8, 32), (8, 36), (8, 40), (8, 44), (8, 48), (8, 52), (8, 56), (8, 60), (8, 64), (12, 4), (12, 8), (12, 12), (12, 16), (12, 20), (12, 24), (12, 28), (12, 32), (12, 36), (12, 40), (12, 44), (12, 48), (12, 52), (12, 56), (12, 60), (12, 64), (16, 4), (16, 8), (16, 12), (16, 16), (16, 20), (16, 24), (16, 28), (16, 32), (16, 36), (16, 40), (16, 44), (16, 48), (16, 52), (16, 56), (16, 60), (16, 64), (20, 4), (20, 8), (20, 12), (20, 16), (20, 20), (20, 24), (20, 28), (20, 32), (20, 36), (20, 40), (20, 44), (20, 48), (20, 52), (20, 56), (20, 60), (20, 64), (24, 4), (24, 8), (24, 12), (24, 16), (24, 20), (24, 24), (24, 28), (24, 32), (24, 36), (24, 40), (24, 44), (24, 48), (24, 52), (24, 56), (24, 60), (24, 64), (28, 4), (28, 8), (28, 12), (28, 16), (28, 20), (28, 24), (28, 28), (28, 32), (28, 36), (28, 40), (28, 44), (28, 48), (28, 52), (28, 56), (28, 60), (28, 64), (32, 4), (32, 8), (32, 12), (32, 16), (32, 20), (32, 24), (32, 28), (32, 32), (32, 36), (32, 40), (32, 44), (32, 48), (32, 52), (32, 56), (32, 60), (32, 64) }, new int[] { 16 }),
+            new(LatencyKeys[10], new (int In, int Out)[] { (4, 4), (8, 8), (12, 12), (16, 16), (20, 20), (24, 24), (28, 28), (32, 32), (36, 36), (40, 40), (44, 44), (48, 48), (52, 52), (56, 56), (60, 60), (64, 64) }, new int[0]),
+            new(LatencyKeys[11], new (int In, int Out)[] { (4, 10), (8, 10), (12, 10), (16, 10), (20, 10), (24, 10), (28, 10), (32, 10), (36, 10), (40, 10), (44, 10), (48, 10), (52, 10), (56, 10), (60, 10), (64, 10) }, new int[] { 21 }),
         };
 
-        /// <summary>Predicted latency at the given widths: the sum of the table's bilayer entries T(key, c_in, c_out) over the present layers.</summary>
-        /// <exception cref="global::PruneGen.Structure.MissingLatencyEntryException">The table lacks an entry a present layer needs.</exception>
+        /// <summary>Predicted latency at the given widths: the sum of the table's entries T(key, c_in, c_out) over the operations present (layers, residual sums, removed blocks' relu copies).</summary>
+        /// <exception cref="global::PruneGen.Structure.MissingLatencyEntryException">The table lacks an entry a present operation needs.</exception>
         public static double PredictLatency(Widths w, global::PruneGen.Structure.ILatencyTable table)
         {
             if (table is null) throw new global::System.ArgumentNullException(nameof(table));
@@ -244,44 +252,57 @@ namespace Samples
             {
                 total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[0], w.Stage1, w.Stage1Block0Conv1); // stage1.0.conv1
                 total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[0], w.Stage1Block0Conv1, w.Stage1); // stage1.0.conv2
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[1], w.Stage1, w.Stage1); // stage1.0.sum
+            }
+            if (!w.Stage1Block0)
+            {
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[2], w.Stage1, w.Stage1); // stage1.0.removed
             }
             if (w.Stage1Block1)
             {
                 total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[0], w.Stage1, w.Stage1Block1Conv1); // stage1.1.conv1
                 total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[0], w.Stage1Block1Conv1, w.Stage1); // stage1.1.conv2
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[1], w.Stage1, w.Stage1); // stage1.1.sum
             }
             if (w.Stage1Block2)
             {
                 total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[0], w.Stage1, w.Stage1Block2Conv1); // stage1.2.conv1
                 total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[0], w.Stage1Block2Conv1, w.Stage1); // stage1.2.conv2
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[1], w.Stage1, w.Stage1); // stage1.2.sum
             }
-            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[1], w.Stage1, w.Stage2Block0Conv1); // stage2.0.conv1
-            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[2], w.Stage2Block0Conv1, w.Stage2); // stage2.0.conv2
-            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[3], w.Stage1, w.Stage2); // stage2.0.shortcut
+            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[3], w.Stage1, w.Stage2Block0Conv1); // stage2.0.conv1
+            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[4], w.Stage2Block0Conv1, w.Stage2); // stage2.0.conv2
+            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[5], w.Stage1, w.Stage2); // stage2.0.shortcut
+            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[6], w.Stage2, w.Stage2); // stage2.0.sum
             if (w.Stage2Block1)
             {
-                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[2], w.Stage2, w.Stage2Block1Conv1); // stage2.1.conv1
-                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[2], w.Stage2Block1Conv1, w.Stage2); // stage2.1.conv2
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[4], w.Stage2, w.Stage2Block1Conv1); // stage2.1.conv1
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[4], w.Stage2Block1Conv1, w.Stage2); // stage2.1.conv2
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[6], w.Stage2, w.Stage2); // stage2.1.sum
             }
             if (w.Stage2Block2)
             {
-                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[2], w.Stage2, w.Stage2Block2Conv1); // stage2.2.conv1
-                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[2], w.Stage2Block2Conv1, w.Stage2); // stage2.2.conv2
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[4], w.Stage2, w.Stage2Block2Conv1); // stage2.2.conv1
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[4], w.Stage2Block2Conv1, w.Stage2); // stage2.2.conv2
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[6], w.Stage2, w.Stage2); // stage2.2.sum
             }
-            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[4], w.Stage2, w.Stage3Block0Conv1); // stage3.0.conv1
-            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[5], w.Stage3Block0Conv1, w.Stage3); // stage3.0.conv2
-            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[6], w.Stage2, w.Stage3); // stage3.0.shortcut
+            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[7], w.Stage2, w.Stage3Block0Conv1); // stage3.0.conv1
+            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[8], w.Stage3Block0Conv1, w.Stage3); // stage3.0.conv2
+            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[9], w.Stage2, w.Stage3); // stage3.0.shortcut
+            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[10], w.Stage3, w.Stage3); // stage3.0.sum
             if (w.Stage3Block1)
             {
-                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[5], w.Stage3, w.Stage3Block1Conv1); // stage3.1.conv1
-                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[5], w.Stage3Block1Conv1, w.Stage3); // stage3.1.conv2
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[8], w.Stage3, w.Stage3Block1Conv1); // stage3.1.conv1
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[8], w.Stage3Block1Conv1, w.Stage3); // stage3.1.conv2
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[10], w.Stage3, w.Stage3); // stage3.1.sum
             }
             if (w.Stage3Block2)
             {
-                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[5], w.Stage3, w.Stage3Block2Conv1); // stage3.2.conv1
-                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[5], w.Stage3Block2Conv1, w.Stage3); // stage3.2.conv2
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[8], w.Stage3, w.Stage3Block2Conv1); // stage3.2.conv1
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[8], w.Stage3Block2Conv1, w.Stage3); // stage3.2.conv2
+                total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[10], w.Stage3, w.Stage3); // stage3.2.sum
             }
-            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[7], w.Stage3, 10); // head
+            total += global::PruneGen.Structure.LatencyTableExtensions.GetLatency(table, keys[11], w.Stage3, 10); // head
             return total;
         }
     }

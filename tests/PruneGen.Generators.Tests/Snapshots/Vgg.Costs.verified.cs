@@ -82,28 +82,28 @@ namespace Samples
             return total;
         }
 
-        /// <summary>The distinct layer signatures (kind, kernel, stride, padding, input size, depthwise) a latency table must hold for this network, in first-use order.</summary>
+        /// <summary>The distinct operation signatures (kind, kernel, stride, padding, input size, depthwise) a latency table must hold for this network, in first-use order.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::PruneGen.Structure.LatencyKey> LatencyKeys { get; } = new global::PruneGen.Structure.LatencyKey[]
         {
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 28, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 14, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 7, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Conv, Kernel: 1, Stride: 1, Padding: 0, InputSize: 7, Depthwise: false),
-            new(global::PruneGen.Structure.LayerKind.Linear, Kernel: 1, Stride: 1, Padding: 0, InputSize: 1, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 28, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 14, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 3, Stride: 1, Padding: 1, InputSize: 7, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Conv, Kernel: 1, Stride: 1, Padding: 0, InputSize: 7, Depthwise: false),
+            new(global::PruneGen.Structure.LatencyKind.Linear, Kernel: 1, Stride: 1, Padding: 0, InputSize: 1, Depthwise: false),
         };
 
-        /// <summary>Each latency key with every (c_in, c_out) pair the search space reaches and the layers that use it.</summary>
+        /// <summary>Each latency key with every (c_in, c_out) pair the search space reaches and the layers that use it (none for element-wise operations).</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::PruneGen.Structure.LatencyGrid> LatencyGrids { get; } = new global::PruneGen.Structure.LatencyGrid[]
         {
-            new(LatencyKeys[0], new (int In, int Out)[] { (1, 32) }, new[] { 0 }),
-            new(LatencyKeys[1], new (int In, int Out)[] { (32, 16), (32, 24), (32, 32), (32, 40), (32, 48), (32, 56), (32, 64) }, new[] { 1 }),
-            new(LatencyKeys[2], new (int In, int Out)[] { (16, 16), (16, 32), (16, 48), (16, 64), (16, 80), (16, 96), (16, 112), (16, 128), (24, 16), (24, 32), (24, 48), (24, 64), (24, 80), (24, 96), (24, 112), (24, 128), (32, 16), (32, 32), (32, 48), (32, 64), (32, 80), (32, 96), (32, 112), (32, 128), (40, 16), (40, 32), (40, 48), (40, 64), (40, 80), (40, 96), (40, 112), (40, 128), (48, 16), (48, 32), (48, 48), (48, 64), (48, 80), (48, 96), (48, 112), (48, 128), (56, 16), (56, 32), (56, 48), (56, 64), (56, 80), (56, 96), (56, 112), (56, 128), (64, 16), (64, 32), (64, 48), (64, 64), (64, 80), (64, 96), (64, 112), (64, 128) }, new[] { 2 }),
-            new(LatencyKeys[3], new (int In, int Out)[] { (16, 16), (16, 32), (16, 48), (16, 64), (16, 80), (16, 96), (16, 112), (16, 128), (32, 16), (32, 32), (32, 48), (32, 64), (32, 80), (32, 96), (32, 112), (32, 128), (48, 16), (48, 32), (48, 48), (48, 64), (48, 80), (48, 96), (48, 112), (48, 128), (64, 16), (64, 32), (64, 48), (64, 64), (64, 80), (64, 96), (64, 112), (64, 128), (80, 16), (80, 32), (80, 48), (80, 64), (80, 80), (80, 96), (80, 112), (80, 128), (96, 16), (96, 32), (96, 48), (96, 64), (96, 80), (96, 96), (96, 112), (96, 128), (112, 16), (112, 32), (112, 48), (112, 64), (112, 80), (112, 96), (112, 112), (112, 128), (128, 16), (128, 32), (128, 48), (128, 64), (128, 80), (128, 96), (128, 112), (128, 128) }, new[] { 3 }),
-            new(LatencyKeys[4], new (int In, int Out)[] { (16, 32), (16, 64), (16, 96), (16, 128), (16, 160), (16, 192), (16, 224), (16, 256), (32, 10), (32, 32), (32, 64), (32, 96), (32, 128), (32, 160), (32, 192), (32, 224), (32, 256), (48, 32), (48, 64), (48, 96), (48, 128), (48, 160), (48, 192), (48, 224), (48, 256), (64, 10), (64, 32), (64, 64), (64, 96), (64, 128), (64, 160), (64, 192), (64, 224), (64, 256), (80, 32), (80, 64), (80, 96), (80, 128), (80, 160), (80, 192), (80, 224), (80, 256), (96, 10), (96, 32), (96, 64), (96, 96), (96, 128), (96, 160), (96, 192), (96, 224), (96, 256), (112, 32), (112, 64), (112, 96), (112, 128), (112, 160), (112, 192), (112, 224), (112, 256), (128, 10), (128, 32), (128, 64), (128, 96), (128, 128), (128, 160), (128, 192), (128, 224), (128, 256), (160, 10), (192, 10), (224, 10), (256, 10) }, new[] { 4, 5 }),
+            new(LatencyKeys[0], new (int In, int Out)[] { (1, 32) }, new int[] { 0 }),
+            new(LatencyKeys[1], new (int In, int Out)[] { (32, 16), (32, 24), (32, 32), (32, 40), (32, 48), (32, 56), (32, 64) }, new int[] { 1 }),
+            new(LatencyKeys[2], new (int In, int Out)[] { (16, 16), (16, 32), (16, 48), (16, 64), (16, 80), (16, 96), (16, 112), (16, 128), (24, 16), (24, 32), (24, 48), (24, 64), (24, 80), (24, 96), (24, 112), (24, 128), (32, 16), (32, 32), (32, 48), (32, 64), (32, 80), (32, 96), (32, 112), (32, 128), (40, 16), (40, 32), (40, 48), (40, 64), (40, 80), (40, 96), (40, 112), (40, 128), (48, 16), (48, 32), (48, 48), (48, 64), (48, 80), (48, 96), (48, 112), (48, 128), (56, 16), (56, 32), (56, 48), (56, 64), (56, 80), (56, 96), (56, 112), (56, 128), (64, 16), (64, 32), (64, 48), (64, 64), (64, 80), (64, 96), (64, 112), (64, 128) }, new int[] { 2 }),
+            new(LatencyKeys[3], new (int In, int Out)[] { (16, 16), (16, 32), (16, 48), (16, 64), (16, 80), (16, 96), (16, 112), (16, 128), (32, 16), (32, 32), (32, 48), (32, 64), (32, 80), (32, 96), (32, 112), (32, 128), (48, 16), (48, 32), (48, 48), (48, 64), (48, 80), (48, 96), (48, 112), (48, 128), (64, 16), (64, 32), (64, 48), (64, 64), (64, 80), (64, 96), (64, 112), (64, 128), (80, 16), (80, 32), (80, 48), (80, 64), (80, 80), (80, 96), (80, 112), (80, 128), (96, 16), (96, 32), (96, 48), (96, 64), (96, 80), (96, 96), (96, 112), (96, 128), (112, 16), (112, 32), (112, 48), (112, 64), (112, 80), (112, 96), (112, 112), (112, 128), (128, 16), (128, 32), (128, 48), (128, 64), (128, 80), (128, 96), (128, 112), (128, 128) }, new int[] { 3 }),
+            new(LatencyKeys[4], new (int In, int Out)[] { (16, 32), (16, 64), (16, 96), (16, 128), (16, 160), (16, 192), (16, 224), (16, 256), (32, 10), (32, 32), (32, 64), (32, 96), (32, 128), (32, 160), (32, 192), (32, 224), (32, 256), (48, 32), (48, 64), (48, 96), (48, 128), (48, 160), (48, 192), (48, 224), (48, 256), (64, 10), (64, 32), (64, 64), (64, 96), (64, 128), (64, 160), (64, 192), (64, 224), (64, 256), (80, 32), (80, 64), (80, 96), (80, 128), (80, 160), (80, 192), (80, 224), (80, 256), (96, 10), (96, 32), (96, 64), (96, 96), (96, 128), (96, 160), (96, 192), (96, 224), (96, 256), (112, 32), (112, 64), (112, 96), (112, 128), (112, 160), (112, 192), (112, 224), (112, 256), (128, 10), (128, 32), (128, 64), (128, 96), (128, 128), (128, 160), (128, 192), (128, 224), (128, 256), (160, 10), (192, 10), (224, 10), (256, 10) }, new int[] { 4, 5 }),
         };
 
-        /// <summary>Predicted latency at the given widths: the sum of the table's bilayer entries T(key, c_in, c_out) over the present layers.</summary>
-        /// <exception cref="global::PruneGen.Structure.MissingLatencyEntryException">The table lacks an entry a present layer needs.</exception>
+        /// <summary>Predicted latency at the given widths: the sum of the table's entries T(key, c_in, c_out) over the operations present (layers, residual sums, removed blocks' relu copies).</summary>
+        /// <exception cref="global::PruneGen.Structure.MissingLatencyEntryException">The table lacks an entry a present operation needs.</exception>
         public static double PredictLatency(Widths w, global::PruneGen.Structure.ILatencyTable table)
         {
             if (table is null) throw new global::System.ArgumentNullException(nameof(table));

@@ -34,8 +34,8 @@ public sealed class LatencyTableTests : IDisposable
         Assert.Equal("channels_last", table.Key.MemoryFormat);
         Assert.Equal(torch.__version__, table.Key.LibTorchVersion);
         Assert.StartsWith("cpu", table.Key.Device, StringComparison.Ordinal);
-        Assert.Contains(table.Operations, op => op.Key.Kind == LayerKind.Conv && op.BatchNorm && op.Relu);
-        Assert.Contains(table.Operations, op => op.Key.Kind == LayerKind.Linear && op.Bias && !op.Relu);
+        Assert.Contains(table.Operations, op => op.Key.Kind == LatencyKind.Conv && op.BatchNorm && op.Relu);
+        Assert.Contains(table.Operations, op => op.Key.Kind == LatencyKind.Linear && op.Bias && !op.Relu);
         Assert.True(table.Measurement.ProfilingSeconds > 0);
         Assert.Equal(3, table.Measurement.Repeats);
         Assert.Equal("median", table.Key.Statistic);
@@ -43,11 +43,30 @@ public sealed class LatencyTableTests : IDisposable
     }
 
     [Fact]
+    public void AResidualNetworkAlsoGetsItsSumsAndTheRemovedBlocksReluCopyTimed()
+    {
+        NetworkStructure structure = Mdp.ToyResNet.Structure;
+
+        LatencyTable table = LatencyProfiler.Profile(structure, Tiny);
+
+        Assert.Empty(table.MissingEntries(structure));
+        LatencyOperation sum = Assert.Single(table.Operations, op => op.Key.Kind == LatencyKind.ResidualSumRelu);
+        Assert.True(sum.Relu);
+        Assert.Contains(table.Operations, op => op.Key.Kind == LatencyKind.ReluCopy);
+        // Element-wise operations have one channel count.
+        Assert.All(table.EntriesOf(sum.Key).Keys, pair => Assert.Equal(pair.In, pair.Out));
+        Assert.All(table.EntriesOf(sum.Key).Values, ms => Assert.True(ms > 0));
+        double full = LatencyModel.Predict(structure, structure.FullGroupWidths(), structure.AllBlocksKept(), table);
+        double layersOnly = structure.Layers.Sum(l => table.GetLatency(LatencyKey.Of(l), structure.Groups[l.InputGroup].Size, structure.Groups[l.OutputGroup].Size));
+        Assert.True(full > layersOnly, $"prediction {full} ms, layers alone {layersOnly} ms");
+    }
+
+    [Fact]
     public void ALargerLayerMeasuresSlower()
     {
         // 64 -> 64 channels is 256 times the MACs of 4 -> 4 (tens of ms against a fraction of one); the
         // median of 9 passes keeps a busy machine's preemptions from closing that gap.
-        var op = new LatencyOperation(new LatencyKey(LayerKind.Conv, 3, 1, 1, 32, false), BatchNorm: true, Relu: true, Bias: false);
+        var op = new LatencyOperation(new LatencyKey(LatencyKind.Conv, 3, 1, 1, 32, false), BatchNorm: true, Relu: true, Bias: false);
         var options = Tiny with { Batch = 8, Repeats = 9 };
         double small = LatencyProfiler.Measure(op, 4, 4, options);
         double large = LatencyProfiler.Measure(op, 64, 64, options);
@@ -122,7 +141,7 @@ public sealed class LatencyTableTests : IDisposable
     [Fact]
     public void MissingEntriesFailUnlessInterpolationIsAskedFor()
     {
-        var key = new LatencyKey(LayerKind.Conv, 3, 1, 1, 8, false);
+        var key = new LatencyKey(LatencyKind.Conv, 3, 1, 1, 8, false);
         var op = new LatencyOperation(key, true, true, false);
         var table = new LatencyTable(new LatencyTableKey("cpu", 1, 1, "1.13.1", "channels_last", "x"), "toy", new LatencyMeasurement(0, 1, 0, DateTimeOffset.UnixEpoch));
         // A bilinear function of (c_in, c_out) measured on the even lattice; bilinear interpolation reproduces it exactly.

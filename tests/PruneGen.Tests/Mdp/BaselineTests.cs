@@ -44,8 +44,9 @@ public class BaselineTests
         LatencyTable table = RandomTable(Toy, random);
         int[] full = Toy.FullGroupWidths();
         bool[] blocks = Toy.AllBlocksKept();
-        double Estimate(int[] widths) => Toy.Layers.Sum(l =>
-            table.GetLatency(LatencyKey.Of(l), full[l.InputGroup], widths[l.OutputGroup]));
+        // Element-wise terms (residual sums) read and write one group: their width is the group's own.
+        double Estimate(int[] widths) => LatencyModel.Terms(Toy).Where(t => t.IsPresent(blocks)).Sum(t =>
+            table.GetLatency(t.Key, t.Key.Depthwise ? widths[t.OutputGroup] : full[t.InputGroup], widths[t.OutputGroup]));
         double Value(int[] widths) => Toy.PrunableGroups.Sum(g => scores[g.Index].Kept(widths[g.Index]));
         // Halfway between the smallest estimate any widths reach and the full network's.
         double target = (AllStructures(Toy, removeBlocks: false).Min(s => Estimate(s.Widths)) + Estimate(full)) / 2;

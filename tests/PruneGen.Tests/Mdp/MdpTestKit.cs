@@ -20,14 +20,15 @@ internal static class MdpTestKit
     public static LatencyTable RandomTable(NetworkStructure structure, Random random) =>
         Latency.LatencyTableTests.SyntheticTable(structure, (_, _, _) => 0.05 + random.NextDouble());
 
-    /// <summary>A LUT shaped like measured ones: a fixed overhead per layer plus a part proportional to MACs.</summary>
+    /// <summary>A LUT shaped like measured ones: a fixed overhead per operation plus a part proportional to MACs (to elements for element-wise ones).</summary>
     public static LatencyTable OverheadTable(NetworkStructure structure, double overheadMs, double msPerMegaMac) =>
         Latency.LatencyTableTests.SyntheticTable(structure, (k, i, o) =>
-            overheadMs + msPerMegaMac * 1e-6 * k.Kernel * k.Kernel * i * o * OutputPositions(k));
+            overheadMs + msPerMegaMac * 1e-6 * (k.IsElementWise ? o : k.Kernel * k.Kernel * i * o) * OutputPositions(k));
 
     private static double OutputPositions(LatencyKey key)
     {
-        if (key.Kind == LayerKind.Linear) return 1;
+        if (key.Kind == LatencyKind.Linear) return 1;
+        if (key.IsElementWise) return key.InputSize * key.InputSize;
         int size = (key.InputSize + 2 * key.Padding - key.Kernel) / key.Stride + 1;
         return size * size;
     }

@@ -229,8 +229,11 @@ public class ResNet20Tests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void LatencyKeysCoverEveryLayerAndPredictionSumsTheTable()
     {
-        // 7 distinct conv signatures + the classifier.
-        Assert.Equal(8, ResNet20.LatencyKeys.Count);
+        // 7 distinct conv signatures + the classifier + a residual sum per resolution + stage 1's first
+        // block's relu copy (the only removable block whose input is not a block's ReLU output).
+        Assert.Equal(12, ResNet20.LatencyKeys.Count);
+        Assert.Equal(3, ResNet20.LatencyKeys.Count(k => k.Kind == LatencyKind.ResidualSumRelu));
+        Assert.Equal(28, Assert.Single(ResNet20.LatencyKeys, k => k.Kind == LatencyKind.ReluCopy).InputSize);
         IReadOnlyList<LatencyGrid> generic = LatencyModel.Grids(ResNet20.Structure);
         Assert.Equal(generic.Select(g => g.Key), ResNet20.LatencyGrids.Select(g => g.Key));
         for (int k = 0; k < generic.Count; k++)

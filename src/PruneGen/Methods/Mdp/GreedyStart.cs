@@ -21,12 +21,12 @@ public sealed class GreedyStart
     private readonly ILatencyTable _table;
     private readonly bool _removeBlocks;
     private readonly NetworkStructure _structure;
-    private readonly int[][] _layersOfGroup;
-    private readonly int[][] _layersOfBlock;
+    private readonly int[][] _termsOfGroup;
+    private readonly int[][] _termsOfBlock;
     private readonly int[][] _groupsOfBlock;
     private readonly int[] _groups;
     private readonly int[] _blocks;
-    private readonly LatencyKey[] _keys;
+    private readonly LatencyTerm[] _terms;
     private readonly int[] _index;
     private readonly int[] _widths;
     private readonly bool[] _kept;
@@ -38,14 +38,14 @@ public sealed class GreedyStart
         _table = table;
         _removeBlocks = removeBlocks;
         _structure = space.Structure;
-        _keys = _structure.Layers.Select(LatencyKey.Of).ToArray();
+        _terms = LatencyModel.Terms(_structure).Where(t => t.Layer < 0 || space.IsPresent(_structure.Layers[t.Layer])).ToArray();
         _groups = _structure.PrunableGroups.Where(g => space.Options(g.Index) is not null).Select(g => g.Index).ToArray();
         _blocks = removeBlocks ? Enumerable.Range(0, _structure.Blocks.Count).Where(space.CanRemove).ToArray() : [];
-        _layersOfGroup = _structure.Groups
-            .Select(g => _structure.Layers.Where(l => space.IsPresent(l) && (l.InputGroup == g.Index || l.OutputGroup == g.Index)).Select(l => l.Index).ToArray())
+        _termsOfGroup = _structure.Groups
+            .Select(g => Enumerable.Range(0, _terms.Length).Where(t => _terms[t].InputGroup == g.Index || _terms[t].OutputGroup == g.Index).ToArray())
             .ToArray();
-        _layersOfBlock = Enumerable.Range(0, _structure.Blocks.Count)
-            .Select(b => _structure.Layers.Where(l => space.IsPresent(l) && space.BlockOf(l) == b).Select(l => l.Index).ToArray())
+        _termsOfBlock = Enumerable.Range(0, _structure.Blocks.Count)
+            .Select(b => Enumerable.Range(0, _terms.Length).Where(t => _terms[t].Block == b).ToArray())
             .ToArray();
         _groupsOfBlock = Enumerable.Range(0, _structure.Blocks.Count).Select(b => _groups.Where(g => space.OwnerBlock(g) == b).ToArray()).ToArray();
         _widths = space.CurrentWidths.ToArray();
@@ -133,37 +133,34 @@ public sealed class GreedyStart
         int[] touched, groups;
         if (move.Block >= 0)
         {
-            touched = _layersOfBlock[move.Block];
+            touched = _termsOfBlock[move.Block];
             groups = _groupsOfBlock[move.Block];
         }
         else if (move.Group2 < 0)
         {
-            touched = _layersOfGroup[move.Group1];
+            touched = _termsOfGroup[move.Group1];
             groups = [move.Group1];
         }
         else
         {
             groups = [move.Group1, move.Group2];
-            touched = _layersOfGroup[move.Group1].Union(_layersOfGroup[move.Group2]).ToArray();
+            touched = _termsOfGroup[move.Group1].Union(_termsOfGroup[move.Group2]).ToArray();
         }
-        double before = LayersLatency(touched);
+        double before = TermsLatency(touched);
         double importanceBefore = Importance(groups);
         Apply(move);
-        double after = LayersLatency(touched);
+        double after = TermsLatency(touched);
         double importanceAfter = Importance(groups);
         Undo(move);
         return (before - after, importanceBefore - importanceAfter);
     }
 
-    private double LayersLatency(int[] layers)
+    private double TermsLatency(int[] terms)
     {
         double total = 0;
-        foreach (int l in layers)
-        {
-            LayerInfo layer = _structure.Layers[l];
-            if (CostModel.IsPresent(layer, _kept))
-                total += _table.GetLatency(_keys[l], _widths[layer.InputGroup], _widths[layer.OutputGroup]);
-        }
+        foreach (int t in terms)
+            if (_terms[t].IsPresent(_kept))
+                total += LatencyModel.Latency(_terms[t], _widths, _table);
         return total;
     }
 

@@ -90,22 +90,21 @@ public static class HalpPruner
         }
         model.SetObjective(ObjectiveSense.Maximize, Normalised(objective));
 
-        // Each layer's cost belongs to its output group, at its input's current (frozen) width.
+        // Each term's cost belongs to its output group, at its input's current (frozen) width.
         var latency = new LinearExpression();
         double fixedLatency = 0;
-        foreach (LayerInfo layer in structure.Layers)
+        foreach (LatencyTerm term in LatencyModel.Terms(structure))
         {
-            if (!space.IsPresent(layer)) continue;
-            LatencyKey key = LatencyKey.Of(layer);
-            int inWidth = currentWidths[layer.InputGroup];
-            if (y[layer.OutputGroup] is not { } outs)
+            if (!term.IsPresent(currentBlocks)) continue;
+            int inWidth = currentWidths[term.InputGroup];
+            if (y[term.OutputGroup] is not { } outs)
             {
-                fixedLatency += table.GetLatency(key, inWidth, currentWidths[layer.OutputGroup]);
+                fixedLatency += LatencyModel.Latency(term, currentWidths, table);
                 continue;
             }
-            IReadOnlyList<int> options = space.Options(layer.OutputGroup)!;
+            IReadOnlyList<int> options = space.Options(term.OutputGroup)!;
             for (int k = 0; k < options.Count; k++)
-                latency.Add(outs[k], table.GetLatency(key, layer.InputGroup == layer.OutputGroup ? options[k] : inWidth, options[k]));
+                latency.Add(outs[k], table.GetLatency(term.Key, term.InputGroup == term.OutputGroup || term.Key.Depthwise ? options[k] : inWidth, options[k]));
         }
         model.AddConstraint("latency target", latency, ConstraintSense.LessOrEqual, targetMs * (1 - MdpProgram.BudgetMargin) - fixedLatency);
 

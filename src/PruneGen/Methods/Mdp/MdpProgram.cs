@@ -7,7 +7,9 @@ namespace PruneGen.Methods.Mdp;
 /// <summary>
 /// MDP's integer program over a <see cref="PruningSpace"/> (METHODS.md §2), linearised exactly:
 /// one-hot <c>y_g</c> over the widths group g may keep, <c>z_b</c> per removable block;
-/// maximise <c>Σ_g z_b(g) · y_gᵀ Î_g</c> subject to <c>Σ_l z_b(l) · y_in(l)ᵀ C_l y_out(l) ≤ Ψ</c>.
+/// maximise <c>Σ_g z_b(g) · y_gᵀ Î_g</c> subject to <c>Σ_l z_b(l) · y_in(l)ᵀ C_l y_out(l) ≤ Ψ</c>, where l runs
+/// over the network's <see cref="LatencyModel.Terms"/>: its layers, and the residual sums (and removed
+/// blocks' pass-throughs, weighted by 1 − z) the table also times.
 /// </summary>
 /// <remarks>
 /// <para>Importance is carried by groups, because a coupled group's channels are kept or removed
@@ -204,34 +206,43 @@ public sealed class MdpProgram
         NetworkStructure structure = Space.Structure;
         var latency = new LinearExpression();
         double fixedLatency = 0;
-        foreach (LayerInfo layer in structure.Layers)
+        foreach (LatencyTerm term in LatencyModel.Terms(structure))
         {
-            if (!Space.IsPresent(layer)) continue;
-            LatencyKey key = LatencyKey.Of(layer);
-            int block = Space.BlockOf(layer);
-            Variable? z = block >= 0 ? _z[block] : null;
-            Choice[] ins = Choices(layer.InputGroup);
-            Choice[] outs = Choices(layer.OutputGroup);
-            bool sameGroup = layer.InputGroup == layer.OutputGroup;
+            // Blocks already removed, or not open to removal here, fix the term's presence.
+            Variable? z = term.Block >= 0 ? _z[term.Block] : null;
+            if (z is null && term.Block >= 0 && !term.IsPresent(Space.CurrentBlocks)) continue;
+            if (term.Layer >= 0 && !Space.IsPresent(structure.Layers[term.Layer])) continue;
+            Choice[] ins = Choices(term.InputGroup);
+            Choice[] outs = Choices(term.OutputGroup);
+            bool sameGroup = term.InputGroup == term.OutputGroup;
             foreach (Choice i in ins)
             {
                 foreach (Choice o in outs)
                 {
-                    // A layer reading and writing one group (depthwise) sees the same width on both sides.
+                    // A term reading and writing one group (depthwise, element-wise) sees the same width on both sides.
                     if (sameGroup && i.Width != o.Width) continue;
-                    double ms = table.GetLatency(key, i.Width, o.Width);
-                    var factors = new List<Variable>(3);
-                    if (z is { } zb) factors.Add(zb);
-                    if (i.Variable is { } yi) factors.Add(yi);
-                    if (o.Variable is { } yo && !(sameGroup && i.Variable is not null)) factors.Add(yo);
-                    if (factors.Count == 0)
+                    double ms = table.GetLatency(term.Key, i.Width, o.Width);
+                    var widths = new List<Variable>(2);
+                    if (i.Variable is { } yi) widths.Add(yi);
+                    if (o.Variable is { } yo && !(sameGroup && i.Variable is not null)) widths.Add(yo);
+                    if (term.WhileRemoved && z is { } removed)
+                    {
+                        // (1 − z)·Π y = Π y − z·Π y. The product with z enters with a negative sign, so it
+                        // is bounded from above as well (p ≤ each factor) to stay exact.
+                        if (widths.Count == 0) fixedLatency += ms;
+                        else latency.Add(Product(widths, boundAbove: false), ms);
+                        latency.Add(Product(With(removed, widths.ToArray()), boundAbove: true), -ms);
+                        continue;
+                    }
+                    if (z is { } kept) widths.Insert(0, kept);
+                    if (widths.Count == 0)
                         fixedLatency += ms;
                     else
-                        latency.Add(Product(factors, boundAbove: false), ms);
+                        latency.Add(Product(widths, boundAbove: false), ms);
                 }
             }
-            if (Strengthened && !sameGroup && _y[layer.InputGroup] is not null && _y[layer.OutputGroup] is not null)
-                TieMarginals(z, layer.InputGroup, layer.OutputGroup);
+            if (Strengthened && !sameGroup && _y[term.InputGroup] is not null && _y[term.OutputGroup] is not null)
+                TieMarginals(z, term.InputGroup, term.OutputGroup);
         }
         Latency = latency;
         FixedLatency = fixedLatency;
