@@ -32,8 +32,14 @@ public sealed class MeasureLatencyTests : IDisposable
         Assert.Contains("batch 8, 1 threads, median of 2 rounds x 2 passes", first.Output);
         Assert.Contains("ResNet20 (dense)", first.Output);
         Assert.Matches(@"\n  pruned +[0-9.]+ ms", first.Output);
-        ExperimentsProgram.Result second = ExperimentsProgram.Run(Timeout, measure);
+        Assert.DoesNotContain("LUT", first.Output);
+        // Again with a latency table measured at batch 8 on 1 thread: the batch-8 records get its prediction.
+        string table = Path.Combine(_root, "ResNet20-b8-t1.json");
+        ExperimentsProgram.Result profiled = ExperimentsProgram.Run(Timeout, "profile-latency", "ResNet20", "--batch", "8", "--threads", "1", "--repeats", "1", "--out", table);
+        Assert.True(profiled.ExitCode == 0, profiled.Error);
+        ExperimentsProgram.Result second = ExperimentsProgram.Run(Timeout, [.. measure, "--latency-table", table]);
         Assert.True(second.ExitCode == 0, second.Error);
+        Assert.Matches(@"\n  pruned +[0-9.]+ ms  \(LUT [0-9.]+ ms, measured / LUT [0-9.]+\)", second.Output);
 
         foreach (string run in new[] { dense, pruned })
         {
@@ -41,6 +47,8 @@ public sealed class MeasureLatencyTests : IDisposable
             // Measured twice at two settings: one record each, the second measurement replacing the first.
             Assert.Equal([8, 1], records.Select(r => r!["batch"]!.GetValue<int>()));
             Assert.All(records, r => Assert.True(r!["latency_ms"]!.GetValue<double>() > 0 && r["dense_latency_ms"]!.GetValue<double>() > 0));
+            Assert.True(records[0]!["predicted_latency_ms"]!.GetValue<double>() > 0);
+            Assert.Null(records[1]!["predicted_latency_ms"]); // no table was measured at batch 1
         }
 
         ExperimentsProgram.Result report = ExperimentsProgram.Run(Timeout, "report", dense, pruned, "--out", Path.Combine(_root, "report"));
@@ -48,6 +56,7 @@ public sealed class MeasureLatencyTests : IDisposable
         string markdown = File.ReadAllText(Path.Combine(_root, "report", "report.md"));
         Assert.Contains("## Latency measured after training", markdown);
         Assert.Contains("| 1 / 1 |", markdown);
+        Assert.Contains("measured / LUT", markdown);
     }
 
     [Fact]

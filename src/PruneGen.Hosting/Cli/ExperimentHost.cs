@@ -89,11 +89,16 @@ public static class ExperimentHost
             var measureThreads = new Option<int[]>("--threads") { Description = "libtorch thread counts (repeatable)", DefaultValueFactory = _ => [Environment.ProcessorCount], AllowMultipleArgumentsPerToken = true };
             var measureRepeats = new Option<int>("--repeats") { Description = "timed passes per model and round (their median)", DefaultValueFactory = _ => 20 };
             var measureRounds = new Option<int>("--rounds") { Description = "rounds over all models, interleaved (the median round is kept)", DefaultValueFactory = _ => 3 };
+            var measureTables = new Option<string[]>("--latency-table")
+            {
+                Description = "latency tables (repeatable): each model is also predicted by the one measured for its network at the batch and threads being timed",
+                DefaultValueFactory = _ => [],
+            };
             var measure = new Command("measure-latency",
                 "Measure the final models of finished runs (and their dense networks) together, interleaved; writes latency.json into each run folder.")
-                { measureDirs, measureBatches, measureThreads, measureRepeats, measureRounds };
+                { measureDirs, measureBatches, measureThreads, measureRepeats, measureRounds, measureTables };
             measure.SetAction(p => Guard(() => MeasureLatency(p.GetValue(measureDirs)!, p.GetValue(measureBatches)!, p.GetValue(measureThreads)!,
-                p.GetValue(measureRepeats), p.GetValue(measureRounds))));
+                p.GetValue(measureRepeats), p.GetValue(measureRounds), p.GetValue(measureTables)!)));
             root.Subcommands.Add(measure);
             return root;
         }
@@ -181,8 +186,9 @@ public static class ExperimentHost
             return FindExperiment(key.Text).Resolve([config]);
         }
 
-        private int MeasureLatency(string[] paths, int[] batches, int[] threadCounts, int repeats, int rounds)
+        private int MeasureLatency(string[] paths, int[] batches, int[] threadCounts, int repeats, int rounds, string[] tablePaths)
         {
+            LatencyTable[] tables = tablePaths.Select(LatencyTableFile.Load).ToArray();
             if (batches.Any(b => b < 1)) throw new ArgumentException("--batch must be at least 1");
             if (threadCounts.Any(t => t < 1)) throw new ArgumentException("--threads must be at least 1");
             if (repeats < 1 || rounds < 1) throw new ArgumentException("--repeats and --rounds must be at least 1");
@@ -228,10 +234,13 @@ public static class ExperimentHost
                         {
                             double latency = Timings.Median(times[m]);
                             string line = string.Create(CultureInfo.InvariantCulture, $"  {m.Label,-40} {latency,9:0.000} ms");
+                            double? predicted = Predict(m.Network, tables, batch, threads);
+                            if (predicted is double lut)
+                                line += string.Create(CultureInfo.InvariantCulture, $"  (LUT {lut:0.000} ms, measured / LUT {latency / lut:0.000})");
                             if (m.Run is not null && m.Dense is not null)
                             {
                                 double dense = Timings.Median(times[m.Dense]);
-                                m.Run.AddLatency(new LatencyRecord(batch, threads, repeats, rounds, latency, dense, load, DateTimeOffset.UtcNow));
+                                m.Run.AddLatency(new LatencyRecord(batch, threads, repeats, rounds, latency, dense, load, DateTimeOffset.UtcNow, predicted));
                                 line += string.Create(CultureInfo.InvariantCulture, $"  ({dense / latency:0.00}x faster than dense)");
                             }
                             output.WriteLine(line);
@@ -245,6 +254,15 @@ public static class ExperimentHost
             {
                 foreach (MeasuredModel m in models) m.Network.Dispose();
             }
+        }
+
+        // The prediction of the table measured for this network at this batch and thread count, if one was given.
+        private static double? Predict(TrainableNetwork network, LatencyTable[] tables, int batch, int threads)
+        {
+            if (network.Prunable is not { } prunable) return null;
+            string signature = StructureSignature.Of(prunable.Structure);
+            LatencyTable? table = tables.FirstOrDefault(t => t.Key.Batch == batch && t.Key.Threads == threads && t.Key.Signature == signature);
+            return table is null ? null : prunable.PredictLatency(table);
         }
 
         private sealed record MeasuredModel(string Label, RunDirectory? Run, TrainableNetwork Network, int Channels, int Height, int Width,

@@ -129,10 +129,13 @@ public static class RunReport
         md.Append("## Latency measured after training\n\n");
         md.Append("By `measure-latency`: every model of the comparison in interleaved rounds, the median round kept; ")
           .Append("the dense network of the same architecture is measured in the same rounds.\n\n");
-        md.Append("| run | batch / threads | latency (ms) | dense (ms) | speed-up | load avg | measured |\n|---|---:|---:|---:|---:|---:|---|\n");
+        md.Append("LUT: the latency table's prediction for the same model, where `measure-latency` was given a table for its network, batch and threads.\n\n");
+        md.Append("| run | batch / threads | latency (ms) | LUT (ms) | measured / LUT | dense (ms) | speed-up | load avg | measured |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         foreach ((ReportedRun run, IReadOnlyList<LatencyRecord> records) in measured)
             foreach (LatencyRecord r in records)
-                md.Append($"| {run.Label} | {r.Batch} / {r.Threads} | {F(r.LatencyMs, "0.000")} | {F(r.DenseLatencyMs, "0.000")} | ")
+                md.Append($"| {run.Label} | {r.Batch} / {r.Threads} | {F(r.LatencyMs, "0.000")} | ")
+                  .Append(r.PredictedLatencyMs is double lut ? $"{F(lut, "0.000")} | {F(r.LatencyMs / lut, "0.000")} | " : "- | - | ")
+                  .Append($"{F(r.DenseLatencyMs, "0.000")} | ")
                   .Append($"{F(r.DenseLatencyMs / r.LatencyMs, "0.00")}× | {F(r.LoadAverage, "0.00")} | {r.MeasuredUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} |\n");
         md.Append('\n');
     }

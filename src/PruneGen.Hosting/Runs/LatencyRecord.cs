@@ -10,13 +10,22 @@ namespace PruneGen.Hosting.Runs;
 /// <see cref="DenseLatencyMs"/> are medians over <see cref="Rounds"/> rounds, each the median of
 /// <see cref="Repeats"/> forward passes; rounds interleave all models so drift hits them alike.
 /// </summary>
+/// <param name="PredictedLatencyMs">The latency table's prediction for the model, when <c>measure-latency</c> was given a table
+/// measured at this batch and thread count for this network; null otherwise.</param>
 public sealed record LatencyRecord(int Batch, int Threads, int Repeats, int Rounds, double LatencyMs, double DenseLatencyMs,
-    double LoadAverage, DateTimeOffset MeasuredUtc)
+    double LoadAverage, DateTimeOffset MeasuredUtc, double? PredictedLatencyMs = null)
 {
     /// <summary>"b128/t2": the setting a record belongs to (a run keeps one record per setting).</summary>
     public string Setting => string.Create(CultureInfo.InvariantCulture, $"b{Batch}/t{Threads}");
 
-    public JsonObject ToJson() => new()
+    public JsonObject ToJson()
+    {
+        JsonObject json = Fields();
+        if (PredictedLatencyMs is double predicted) json["predicted_latency_ms"] = predicted;
+        return json;
+    }
+
+    private JsonObject Fields() => new()
     {
         ["batch"] = Batch,
         ["threads"] = Threads,
@@ -33,7 +42,8 @@ public sealed record LatencyRecord(int Batch, int Threads, int Repeats, int Roun
         T Get<T>(string name) => json[name] is JsonNode node ? node.GetValue<T>() : throw new FormatException($"{source}: a latency record lacks \"{name}\"");
         return new LatencyRecord(Get<int>("batch"), Get<int>("threads"), Get<int>("repeats"), Get<int>("rounds"),
             Get<double>("latency_ms"), Get<double>("dense_latency_ms"), Get<double>("load_average_1m"),
-            DateTimeOffset.Parse(Get<string>("measured_utc"), CultureInfo.InvariantCulture));
+            DateTimeOffset.Parse(Get<string>("measured_utc"), CultureInfo.InvariantCulture),
+            json["predicted_latency_ms"]?.GetValue<double>());
     }
 
     /// <summary>The 1-minute load average from /proc/loadavg (NaN where there is none): a busy machine inflates latency.</summary>
