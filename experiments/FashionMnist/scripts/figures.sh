@@ -50,5 +50,6 @@ run emo-noconstraint-r0.5 resnet20-emo-noconstraint "${emo[@]}" --set macs_reduc
 for r in 0.3 0.7; do run emo-r$r resnet20-emo "${emo[@]}" --set macs_reduction=$r; done
 
 mapfile -t finished < <(find "$root" -mindepth 2 -maxdepth 2 -name summary.json -printf '%h\n' | sort)
-"${program[@]}" measure-latency "${finished[@]}" --batch 128 --batch 1 --threads 2 --threads 1 --repeats 20 --rounds 3
+"${program[@]}" measure-latency "${finished[@]}" --batch 128 --batch 1 --threads 2 --threads 1 --repeats 20 --rounds 3 \
+    --latency-table latency/ResNet20-b128-t2.json
 "${program[@]}" report "${finished[@]}" --out "$root/report"
