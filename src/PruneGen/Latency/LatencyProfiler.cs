@@ -28,6 +28,9 @@ public sealed record LatencyProfilerOptions
     /// <summary>Timed forward passes per entry; the entry is their median (or minimum, see <see cref="Statistic"/>).</summary>
     public int Repeats { get; init; } = 10;
 
+    /// <summary>Passes over the whole table; each entry is the median of its rounds.</summary>
+    public int Rounds { get; init; } = 3;
+
     /// <summary>
     /// Median (METHODS.md) by default. <see cref="LatencyStatistic.Minimum"/> suits a shared machine:
     /// other processes only ever add time (preempted OpenMP threads stall a whole parallel region), so
@@ -46,6 +49,7 @@ public sealed record LatencyProfilerOptions
         if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "the thread count must be at least 1");
         if (Warmup < 0) throw new ArgumentOutOfRangeException(nameof(Warmup), Warmup, "warm-up passes cannot be negative");
         if (Repeats < 1) throw new ArgumentOutOfRangeException(nameof(Repeats), Repeats, "at least one timed pass is needed");
+        if (Rounds < 1) throw new ArgumentOutOfRangeException(nameof(Rounds), Rounds, "at least one round is needed");
         if (MemoryFormat is not (MemoryFormat.ChannelsLast or MemoryFormat.Contiguous))
             throw new ArgumentOutOfRangeException(nameof(MemoryFormat), MemoryFormat, "profile in channels_last or contiguous");
     }
@@ -80,13 +84,32 @@ public static class LatencyProfiler
         set_num_threads(options.Threads);
         try
         {
-            foreach (LatencyGrid grid in grids)
+            // Rounds over the whole table, each entry's value the median of its rounds: a burst of load on
+            // a shared machine spoils one round of a few entries, not the table.
+            var rounds = grids.Select(g => g.Pairs.ToDictionary(p => p, _ => new List<double>())).ToArray();
+            for (int round = 0; round < options.Rounds; round++)
             {
-                LatencyOperation operation = LatencyOperation.Of(structure, grid);
-                progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                    $"profiling {operation}: {grid.Pairs.Count} entries ({measured.Count}/{total} done, {stopwatch.Elapsed.TotalSeconds:F1} s)"));
-                foreach (var (inChannels, outChannels) in grid.Pairs)
-                    measured.Add((operation, inChannels, outChannels, Measure(operation, inChannels, outChannels, options)));
+                for (int k = 0; k < grids.Count; k++)
+                {
+                    LatencyGrid grid = grids[k];
+                    LatencyOperation operation = LatencyOperation.Of(structure, grid);
+                    progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                        $"profiling {operation}: {grid.Pairs.Count} entries (round {round + 1}/{options.Rounds}, {stopwatch.Elapsed.TotalSeconds:F1} s)"));
+                    var entries = new Dictionary<(int In, int Out), double>();
+                    foreach (var (inChannels, outChannels) in grid.Pairs)
+                        entries[(inChannels, outChannels)] = Measure(operation, inChannels, outChannels, options);
+                    // An entry slower than a larger one of its grid was most likely slowed by something else
+                    // on the machine: measure it once more and keep the faster.
+                    foreach (var pair in SuspectEntries(entries))
+                        entries[pair] = Math.Min(entries[pair], Measure(operation, pair.In, pair.Out, options));
+                    foreach (var (pair, ms) in entries) rounds[k][pair].Add(ms);
+                }
+            }
+            for (int k = 0; k < grids.Count; k++)
+            {
+                LatencyOperation operation = LatencyOperation.Of(structure, grids[k]);
+                foreach (var ((inChannels, outChannels), values) in rounds[k])
+                    measured.Add((operation, inChannels, outChannels, Timings.Median(values)));
             }
         }
         finally
@@ -99,6 +122,24 @@ public static class LatencyProfiler
             new LatencyMeasurement(options.Warmup, options.Repeats, stopwatch.Elapsed.TotalSeconds, DateTimeOffset.UtcNow));
         foreach (var (op, i, o, ms) in measured) table.Set(op, i, o, ms);
         return table;
+    }
+
+    /// <summary>Slower than this factor times an entry with at least as many input and output channels: an entry to measure again.</summary>
+    public const double SuspectFactor = 1.5;
+
+    /// <summary>
+    /// Entries of one grid that take over <see cref="SuspectFactor"/> times as long as an entry with at
+    /// least as many input and output channels. More channels never make a layer that much faster, so
+    /// such an entry was most likely slowed down by something else on the machine.
+    /// </summary>
+    public static IReadOnlyList<(int In, int Out)> SuspectEntries(IReadOnlyDictionary<(int In, int Out), double> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var suspects = new List<(int, int)>();
+        foreach (var (pair, ms) in entries)
+            if (entries.Any(e => e.Key != pair && e.Key.In >= pair.In && e.Key.Out >= pair.Out && ms > SuspectFactor * e.Value))
+                suspects.Add(pair);
+        return suspects;
     }
 
     /// <summary>

@@ -62,6 +62,25 @@ public sealed class LatencyTableTests : IDisposable
     }
 
     [Fact]
+    public void AnEntrySlowerThanALargerOneIsSuspectAndNothingElseIs()
+    {
+        var entries = new Dictionary<(int In, int Out), double>
+        {
+            [(4, 4)] = 1.0, [(4, 8)] = 1.9, [(8, 4)] = 1.8, [(8, 8)] = 3.0,
+            [(4, 12)] = 9.0, // a burst of load: slower than (8, 12) and than nothing below it
+            [(8, 12)] = 4.0,
+        };
+
+        Assert.Equal([(4, 12)], LatencyProfiler.SuspectEntries(entries));
+        entries[(4, 12)] = 2.7; // measured again
+        Assert.Empty(LatencyProfiler.SuspectEntries(entries));
+        // A small inversion (timing noise between near-equal entries) is not flagged.
+        entries[(4, 8)] = 2.0;
+        entries[(8, 8)] = 1.9;
+        Assert.Empty(LatencyProfiler.SuspectEntries(entries));
+    }
+
+    [Fact]
     public void ALargerLayerMeasuresSlower()
     {
         // 64 -> 64 channels is 256 times the MACs of 4 -> 4 (tens of ms against a fraction of one); the
