@@ -87,12 +87,13 @@ public static class LatencyProfiler
             // Rounds over the whole table, each entry's value the median of its rounds: a burst of load on
             // a shared machine spoils one round of a few entries, not the table.
             var rounds = grids.Select(g => g.Pairs.ToDictionary(p => p, _ => new List<double>())).ToArray();
+            LatencyOperation[] operations = grids.Select(g => LatencyOperation.Of(structure, g)).ToArray();
             for (int round = 0; round < options.Rounds; round++)
             {
                 for (int k = 0; k < grids.Count; k++)
                 {
                     LatencyGrid grid = grids[k];
-                    LatencyOperation operation = LatencyOperation.Of(structure, grid);
+                    LatencyOperation operation = operations[k];
                     progress?.Invoke(string.Create(CultureInfo.InvariantCulture,
                         $"profiling {operation}: {grid.Pairs.Count} entries (round {round + 1}/{options.Rounds}, {stopwatch.Elapsed.TotalSeconds:F1} s)"));
                     var entries = new Dictionary<(int In, int Out), double>();
@@ -106,11 +107,8 @@ public static class LatencyProfiler
                 }
             }
             for (int k = 0; k < grids.Count; k++)
-            {
-                LatencyOperation operation = LatencyOperation.Of(structure, grids[k]);
                 foreach (var ((inChannels, outChannels), values) in rounds[k])
-                    measured.Add((operation, inChannels, outChannels, Timings.Median(values)));
-            }
+                    measured.Add((operations[k], inChannels, outChannels, Timings.Median(values)));
         }
         finally
         {

@@ -38,7 +38,7 @@ public sealed class GreedyStart
         _table = table;
         _removeBlocks = removeBlocks;
         _structure = space.Structure;
-        _terms = LatencyModel.Terms(_structure).Where(t => t.Layer < 0 || space.IsPresent(_structure.Layers[t.Layer])).ToArray();
+        _terms = LatencyModel.Terms(_structure).ToArray(); // TermsLatency counts only those present
         _groups = _structure.PrunableGroups.Where(g => space.Options(g.Index) is not null).Select(g => g.Index).ToArray();
         _blocks = removeBlocks ? Enumerable.Range(0, _structure.Blocks.Count).Where(space.CanRemove).ToArray() : [];
         _termsOfGroup = _structure.Groups

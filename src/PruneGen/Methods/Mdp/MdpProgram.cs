@@ -210,8 +210,7 @@ public sealed class MdpProgram
         {
             // Blocks already removed, or not open to removal here, fix the term's presence.
             Variable? z = term.Block >= 0 ? _z[term.Block] : null;
-            if (z is null && term.Block >= 0 && !term.IsPresent(Space.CurrentBlocks)) continue;
-            if (term.Layer >= 0 && !Space.IsPresent(structure.Layers[term.Layer])) continue;
+            if (z is null && !term.IsPresent(Space.CurrentBlocks)) continue;
             Choice[] ins = Choices(term.InputGroup);
             Choice[] outs = Choices(term.OutputGroup);
             bool sameGroup = term.InputGroup == term.OutputGroup;
