@@ -49,16 +49,25 @@ public abstract class LatencyExperiment : OneShotOptions
     };
 }
 
+/// <summary>An experiment whose planner is MDP's exact program (joint or channel-only).</summary>
+public abstract class MdpExperiment : LatencyExperiment
+{
+    [Option("exact solver of the program: auto (the stream decomposition on residual networks, CBC otherwise), cbc or decomposition", Default = MdpSearch.Auto)]
+    public MdpSearch MdpSolver { get; set; }
+
+    protected override LatencyTargetOptions CreateLatencyOptions() => base.CreateLatencyOptions() with { Search = MdpSolver };
+}
+
 [Experiment("resnet20-mdp", Network = typeof(ResNet20), Method = "mdp", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,
     Description = "MDP: channels and blocks chosen jointly by an exact integer program at a latency budget")]
-public partial class ResNet20Mdp : LatencyExperiment
+public partial class ResNet20Mdp : MdpExperiment
 {
     protected override LatencyPlanner Planner => LatencyPlanner.Mdp;
 }
 
 [Experiment("resnet20-mdp-channels", Network = typeof(ResNet20), Method = "mdp-channels", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,
     Description = "MDP without block removal (channels only) at the same latency budget")]
-public partial class ResNet20MdpChannels : LatencyExperiment
+public partial class ResNet20MdpChannels : MdpExperiment
 {
     protected override LatencyPlanner Planner => LatencyPlanner.MdpChannels;
 }
@@ -84,7 +93,7 @@ public partial class ResNet20UniformLatency : LatencyExperiment
 
 [Experiment("resnet56-mdp", Network = typeof(ResNet56), Method = "mdp", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,
     Description = "MDP on ResNet-56 (27 removable blocks): the solver at scale")]
-public partial class ResNet56Mdp : LatencyExperiment
+public partial class ResNet56Mdp : MdpExperiment
 {
     protected override LatencyPlanner Planner => LatencyPlanner.Mdp;
 }
@@ -97,7 +106,7 @@ public partial class ResNet56Mdp : LatencyExperiment
 [Experiment("resnet20-mdp-smoke", Network = typeof(ResNet20), Method = "mdp", Dataset = "synthetic", Epochs = 2, StepsPerEpoch = 4, BatchSize = 32,
     Description = "MDP one-shot on synthetic images, a few steps (smoke test of a latency-targeted run)")]
 [OptionDefault("prune_epoch", 1)]
-public partial class ResNet20MdpSmoke : LatencyExperiment
+public partial class ResNet20MdpSmoke : MdpExperiment
 {
     protected override LatencyPlanner Planner => LatencyPlanner.Mdp;
 }

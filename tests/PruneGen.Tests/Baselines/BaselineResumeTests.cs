@@ -10,6 +10,7 @@ using static PruneGen.Torch.torch;
 namespace PruneGen.Tests.Baselines;
 
 /// <summary>A baseline run stopped mid-way (inside the Taylor window, or after pruning) and resumed ends exactly like an uninterrupted run.</summary>
+[Collection(TorchGlobalState.Name)]
 public class BaselineResumeTests
 {
     /// <summary>Cancels the run once the given global step is done.</summary>

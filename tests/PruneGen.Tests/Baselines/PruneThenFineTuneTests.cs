@@ -11,6 +11,7 @@ using PruneGen.Zoo;
 namespace PruneGen.Tests.Baselines;
 
 /// <summary>Pruning by a baseline yields a slim network equal to the masked one, carries momentum, and trains end to end.</summary>
+[Collection(TorchGlobalState.Name)]
 public class PruneThenFineTuneTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     public static TheoryData<string> Networks => new() { nameof(ResNet20), nameof(TinyVgg), nameof(TinyMobileNet), nameof(TinyBottleneckNet) };

@@ -14,7 +14,7 @@ namespace PruneGen.Tests.Cat;
 /// (The Monte-Carlo check of the closed-form expectations lives with the structure tests:
 /// ResNet20Tests.MonteCarloMeanOfSampledCostsIsWithinOnePercentOfTheExpectation.)
 /// </summary>
-[Collection(CatSerial.Name)]
+[Collection(TorchGlobalState.Name)]
 public class CatGateTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]

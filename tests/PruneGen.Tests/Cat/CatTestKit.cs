@@ -47,13 +47,3 @@ internal static class CatTestKit
         return trainer.Run(stop);
     }
 }
-
-/// <summary>
-/// CAT tests seed and draw from libtorch's process-wide generator (gate sampling, data order) and set
-/// its thread count; run them one at a time and never beside other test classes, so runs are reproducible.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class CatSerial
-{
-    public const string Name = "CAT: libtorch global state";
-}

@@ -19,7 +19,7 @@ namespace PruneGen.Tests.Cat;
 /// sum is 0 and ReLU passes no gradient, so a stream unit switched off gets no signal to come back.
 /// </para>
 /// </summary>
-[Collection(CatSerial.Name)]
+[Collection(TorchGlobalState.Name)]
 public class CatThetaDynamicsTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     /// <summary>Per unit of every unit gate: mean per-example ĝ over the samples with ξ = 1 and with ξ = 0, and the final θ.</summary>

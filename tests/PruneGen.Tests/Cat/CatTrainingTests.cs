@@ -8,7 +8,7 @@ using Metrics = PruneGen.Methods.Cat.ComplexityAwareTraining.Metrics;
 namespace PruneGen.Tests.Cat;
 
 /// <summary>The checks of METHODS.md §1 that need training (tiny network, synthetic data).</summary>
-[Collection(CatSerial.Name)]
+[Collection(TorchGlobalState.Name)]
 public class CatTrainingTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly long FullMacs = CatTinyResNet.Macs(CatTinyResNet.Widths.Full);

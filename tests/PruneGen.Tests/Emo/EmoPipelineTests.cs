@@ -14,6 +14,7 @@ namespace PruneGen.Tests.Emo;
 /// statistics settled on the data) and synthetic images: the split, the feature cache, the
 /// problems, the closed-form MACs, the assembled network's slimming and constraint training.
 /// </summary>
+[Collection(TorchGlobalState.Name)]
 public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
 {
     private readonly ResNet20 _network = Settled();

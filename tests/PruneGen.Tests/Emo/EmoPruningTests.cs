@@ -9,6 +9,7 @@ using static PruneGen.Torch.torch;
 namespace PruneGen.Tests.Emo;
 
 /// <summary>EMO as a training method on a small inverted-residual network and synthetic images, both searches.</summary>
+[Collection(TorchGlobalState.Name)]
 public sealed class EmoPruningTests(ITestOutputHelper output)
 {
     private static (DataLoader Train, DataLoader Test) Data()

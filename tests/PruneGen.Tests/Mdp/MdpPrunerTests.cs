@@ -44,7 +44,7 @@ public class MdpPrunerTests
             {
                 double budget = (1 - r) * full;
                 var (best, smallest) = BruteForce(Toy, scores, table, budget, removeBlocks);
-                var options = new MdpOptions { LatencyReduction = r, RemoveBlocks = removeBlocks, StrengthenLinearisation = strengthen };
+                var options = new MdpOptions { LatencyReduction = r, RemoveBlocks = removeBlocks, StrengthenLinearisation = strengthen, Search = MdpSearch.Cbc };
                 if (best is null)
                 {
                     var error = Assert.Throws<InfeasibleLatencyBudgetException>(() =>
@@ -115,8 +115,10 @@ public class MdpPrunerTests
         Assert.Contains("channel-only", channelsOnly.Message);
     }
 
-    [Fact]
-    public void AnUnreachableBudgetNamesTheSmallestReachableLatency()
+    [Theory]
+    [InlineData(MdpSearch.Auto)]
+    [InlineData(MdpSearch.Cbc)]
+    public void AnUnreachableBudgetNamesTheSmallestReachableLatency(MdpSearch search)
     {
         var random = new Random(4);
         ImportanceScores scores = RandomScores(Toy, random);
@@ -124,7 +126,7 @@ public class MdpPrunerTests
         double smallest = BruteForce(Toy, scores, table, double.PositiveInfinity, removeBlocks: true).Smallest;
 
         var error = Assert.Throws<InfeasibleLatencyBudgetException>(() =>
-            MdpPruner.Solve(Toy, Toy.FullGroupWidths(), Toy.AllBlocksKept(), scores, table, new MdpOptions { BudgetMs = smallest * 0.9 }));
+            MdpPruner.Solve(Toy, Toy.FullGroupWidths(), Toy.AllBlocksKept(), scores, table, new MdpOptions { BudgetMs = smallest * 0.9, Search = search }));
 
         Assert.Equal(smallest, error.SmallestReachableMs, 9);
         Assert.Contains($"{smallest:G6} ms", error.Message);
@@ -138,7 +140,7 @@ public class MdpPrunerTests
         ImportanceScores scores = RandomScores(Toy, random);
         LatencyTable table = OverheadTable(Toy, 0.1, 1);
         var log = new List<string>();
-        var options = new MdpOptions { LatencyReduction = 0.5, Solver = new StoppedAtTimeLimit(), Log = log.Add };
+        var options = new MdpOptions { LatencyReduction = 0.5, Solver = new StoppedAtTimeLimit(), Search = MdpSearch.Cbc, Log = log.Add };
 
         MdpResult result = MdpPruner.Solve(Toy, Toy.FullGroupWidths(), Toy.AllBlocksKept(), scores, table, options);
 
@@ -206,8 +208,8 @@ public class MdpPrunerTests
             MdpProgram program = MdpProgram.MaximiseImportance(space, scores, table, budget, removeBlocks);
             program.Model.SetStart(program.PointOf(start.Value.GroupWidths, start.Value.BlocksKept));
             // ... and never changes the optimum, only how fast CBC proves it.
-            MdpResult warm = MdpPruner.Solve(s, s.FullGroupWidths(), s.AllBlocksKept(), scores, table, new MdpOptions { LatencyReduction = r, RemoveBlocks = removeBlocks });
-            MdpResult cold = MdpPruner.Solve(s, s.FullGroupWidths(), s.AllBlocksKept(), scores, table, new MdpOptions { LatencyReduction = r, RemoveBlocks = removeBlocks, WarmStart = false });
+            MdpResult warm = MdpPruner.Solve(s, s.FullGroupWidths(), s.AllBlocksKept(), scores, table, new MdpOptions { LatencyReduction = r, RemoveBlocks = removeBlocks, Search = MdpSearch.Cbc });
+            MdpResult cold = MdpPruner.Solve(s, s.FullGroupWidths(), s.AllBlocksKept(), scores, table, new MdpOptions { LatencyReduction = r, RemoveBlocks = removeBlocks, WarmStart = false, Search = MdpSearch.Cbc });
             Assert.Equal(MilpStatus.Optimal, warm.Status);
             Assert.Equal(cold.KeptImportance, warm.KeptImportance, 9);
             Assert.True(warm.KeptImportance >= MdpProgram.KeptImportance(space, scores, start.Value.GroupWidths, start.Value.BlocksKept) - 1e-12);
@@ -240,6 +242,45 @@ public class MdpPrunerTests
         Assert.Equal([false, true, false, false, false, true, false, true], importance.KeepMask(3));
         // Ties keep the lower channel index first.
         Assert.Equal([false, true, true, false, false, true, false, true], importance.KeepMask(4));
+    }
+
+    [Fact]
+    public void WritersShareAGroupsImportanceByTheirWeights()
+    {
+        GroupInfo stream = Toy.PrunableGroups.First(g => g.Producers.Count > 1);
+        double[] channels = Enumerable.Range(0, stream.Size).Select(c => 1.0 + c).ToArray();
+        // Writer 0 carries every channel alone except channel 0, which all writers share equally (all-zero weights).
+        double[][] weights = stream.Producers.Select((_, w) => Enumerable.Range(0, stream.Size).Select(c => c == 0 ? 0.0 : w == 0 ? 1.0 : 0.0).ToArray()).ToArray();
+        var importance = new GroupImportance(stream, channels, weights);
+        int n = stream.Producers.Count;
+        // The top channel is the last (largest importance), carried by writer 0 alone.
+        Assert.Equal(stream.Size, importance.WriterKept(0, 1));
+        Assert.Equal(0, importance.WriterKept(1, 1));
+        // All channels: channel 0 (importance 1) splits equally.
+        Assert.Equal(importance.Kept(stream.Size) - 1 + 1.0 / n, importance.WriterKept(0, stream.Size), 12);
+        Assert.Equal(1.0 / n, importance.WriterKept(n - 1, stream.Size), 12);
+        // No weights: equal shares.
+        var equal = new GroupImportance(stream, channels);
+        Assert.Equal(importance.Kept(3) / n, equal.WriterKept(1, 3), 12);
+        Assert.Throws<ArgumentException>(() => new GroupImportance(stream, channels, weights[..1]));
+    }
+
+    [Fact]
+    public void RemovingABlockCostsItsShareOfTheStreamItWrites()
+    {
+        ImportanceScores scores = MdpTestKit.RandomScores(Toy, new Random(5));
+        var space = new PruningSpace(Toy, Toy.FullGroupWidths(), Toy.AllBlocksKept());
+        BlockInfo block = Toy.RemovableBlocks.First();
+        bool[] without = Toy.AllBlocksKept();
+        without[block.Index] = false;
+        int[] widths = Toy.FullGroupWidths();
+        double lost = MdpProgram.KeptImportance(space, scores, widths, Toy.AllBlocksKept()) - MdpProgram.KeptImportance(space, scores, widths, without);
+
+        GroupInfo stream = Toy.Groups[block.OutputGroup];
+        int writer = stream.Producers.ToList().FindIndex(p => Toy.Layers[p].Block == block.Index && !Toy.Layers[p].IsProjection);
+        double own = Toy.PrunableGroups.Where(g => space.OwnerBlock(g.Index) == block.Index).Sum(g => scores[g.Index].Kept(widths[g.Index]));
+        Assert.True(writer >= 0 && own > 0);
+        Assert.Equal(own + scores[stream.Index].WriterKept(writer, widths[stream.Index]), lost, 12);
     }
 
     /// <summary>CBC's real solve relabelled as stopped by the time limit, to check how the pruner treats that ending.</summary>

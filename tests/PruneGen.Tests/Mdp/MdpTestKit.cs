@@ -7,12 +7,16 @@ namespace PruneGen.Tests.Mdp;
 /// <summary>Random instances and an exhaustive reference for the MDP tests.</summary>
 internal static class MdpTestKit
 {
-    /// <summary>Random non-negative channel importance for every prunable group at full width.</summary>
+    /// <summary>Random non-negative channel importance for every prunable group at full width, shared among its writers by random weights.</summary>
     public static ImportanceScores RandomScores(NetworkStructure structure, Random random)
     {
         var groups = new GroupImportance?[structure.Groups.Count];
         foreach (GroupInfo group in structure.PrunableGroups)
-            groups[group.Index] = new GroupImportance(group, Enumerable.Range(0, group.Size).Select(_ => -Math.Log(1 - random.NextDouble()) * 1e-3).ToArray());
+        {
+            double[] channels = Enumerable.Range(0, group.Size).Select(_ => -Math.Log(1 - random.NextDouble()) * 1e-3).ToArray();
+            double[][] writers = group.Producers.Select(_ => Enumerable.Range(0, group.Size).Select(_ => random.NextDouble()).ToArray()).ToArray();
+            groups[group.Index] = new GroupImportance(group, channels, writers);
+        }
         return new ImportanceScores(structure, groups);
     }
 
@@ -60,13 +64,13 @@ internal static class MdpTestKit
     }
 
     /// <summary>
-    /// MDP's objective, derived here from the structure alone: a group's kept importance counts while
-    /// any layer that writes it is still in the network.
+    /// MDP's objective, derived here from the structure alone: each writer's share of a group's kept
+    /// importance counts while that writer is still in the network.
     /// </summary>
     public static double Objective(NetworkStructure structure, ImportanceScores scores, int[] widths, bool[] blocks) =>
-        structure.PrunableGroups
-            .Where(g => g.Producers.Any(p => CostModel.IsPresent(structure.Layers[p], blocks)))
-            .Sum(g => scores[g.Index].Kept(widths[g.Index]));
+        structure.PrunableGroups.Sum(g => Enumerable.Range(0, g.Producers.Count)
+            .Where(w => CostModel.IsPresent(structure.Layers[g.Producers[w]], blocks))
+            .Sum(w => scores[g.Index].WriterKept(w, widths[g.Index])));
 
     /// <summary>The exhaustive optimum within <paramref name="budget"/> (null when none fits) and the smallest latency of the space.</summary>
     public static (double? Best, double Smallest) BruteForce(NetworkStructure structure, ImportanceScores scores, ILatencyTable table, double budget, bool removeBlocks)

@@ -17,6 +17,7 @@ namespace PruneGen.Tests.Mdp;
 /// (a stream, two removable blocks) and synthetic images: the plan is what gets slimmed, the predicted latency is the LUT's for the final structure,
 /// and a run can start from a saved dense network.
 /// </summary>
+[Collection(TorchGlobalState.Name)]
 public sealed class OneShotScheduleTests : IDisposable
 {
     private readonly TempDirectory _folder = new();
@@ -103,7 +104,8 @@ public sealed class OneShotScheduleTests : IDisposable
         {
             Assert.Equal("Optimal", fact["solver"]!["status"]!.GetValue<string>());
             Assert.Equal(0, fact["solver"]!["gap"]!.GetValue<double>());
-            Assert.True(fact["solver"]!["variables"]!.GetValue<int>() > 0);
+            // The toy is a residual network: the stream decomposition proves the optimum without a MILP.
+            Assert.Equal("decomposition", fact["solver"]!["name"]!.GetValue<string>());
         }
         else
         {

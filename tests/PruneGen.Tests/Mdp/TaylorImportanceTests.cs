@@ -43,8 +43,7 @@ public class TaylorImportanceTests
 
         // Hand computation: per batch and channel, dL/dε by central differences, then |.| and the mean over batches.
         const double epsilon = 1e-5;
-        var expected = new Dictionary<string, double[]>();
-        foreach (var (group, writers) in Writers)
+        double[] HandScores(string[] writers)
         {
             var values = new double[8];
             foreach (Tensor input in inputs)
@@ -60,8 +59,11 @@ public class TaylorImportanceTests
                     values[c] += Math.Abs((up - down) / (2 * epsilon)) / inputs.Length;
                 }
             }
-            expected[group] = values;
+            return values;
         }
+        var expected = Writers.ToDictionary(w => w.Key, w => HandScores(w.Value));
+        // Each writer alone: its own |term|, the weight of its share of the group.
+        var expectedWriters = Writers.ToDictionary(w => w.Key, w => w.Value.Select(writer => HandScores([writer])).ToArray());
 
         var importance = new TaylorImportance(network);
         foreach (Tensor input in inputs)
@@ -83,6 +85,54 @@ public class TaylorImportanceTests
                     $"group {group}, channel {c}: finite differences {values[c]}, Taylor {actual.Channels[c]}");
         }
         Assert.Null(scores.Groups[ToyResNet.Structure.Group("Input").Index]);
+
+        double[][]?[] writerSums = importance.ProducerSums();
+        foreach (var (group, writers) in expectedWriters)
+        {
+            GroupInfo info = ToyResNet.Structure.Group(group);
+            // The structure lists a group's writers in forward order, as Writers does.
+            Assert.Equal(writers.Length, info.Producers.Count);
+            for (int w = 0; w < writers.Length; w++)
+                for (int c = 0; c < 8; c++)
+                    Assert.True(Math.Abs(writers[w][c] - writerSums[info.Index]![w][c] / 2) <= 1e-6 * Math.Max(1, writers[w][c]),
+                        $"group {group}, writer {w}, channel {c}: finite differences {writers[w][c]}, Taylor {writerSums[info.Index]![w][c] / 2}");
+            // The shares follow those weights and add up to the group's importance.
+            GroupImportance actual = scores[info.Index];
+            for (int width = 1; width <= 8; width++)
+                Assert.Equal(actual.Kept(width), Enumerable.Range(0, writers.Length).Sum(w => actual.WriterKept(w, width)), 12);
+            int top = actual.Ranking[0];
+            double total = writers.Sum(w => w[top]);
+            for (int w = 0; w < writers.Length; w++)
+                Assert.Equal(actual.Channels[top] * writers[w][top] / total, actual.WriterKept(w, 1), 6);
+        }
+    }
+
+    [Fact]
+    public void RestoredWindowGivesTheSameScoresAndShares()
+    {
+        manual_seed(14);
+        using var network = new ToyResNet();
+        Tests.Networks.NetworkTestKit.RandomizeBatchNorm(network);
+        var importance = new TaylorImportance(network);
+        for (int i = 0; i < 2; i++)
+        {
+            network.zero_grad();
+            using var scope = NewDisposeScope();
+            nn.functional.cross_entropy(network.forward(randn([3, 2, 6, 6])), tensor(new long[] { 0, 1, 2 })).backward();
+            importance.Accumulate();
+        }
+        var restored = new TaylorImportance(network);
+        restored.Restore(importance.Iterations, importance.Sums(), importance.ProducerSums());
+
+        ImportanceScores expected = importance.Scores(), actual = restored.Scores();
+        GroupInfo stream = ToyResNet.Structure.Group("Stage1");
+        Assert.Equal(expected[stream.Index].Channels, actual[stream.Index].Channels);
+        for (int w = 0; w < stream.Producers.Count; w++)
+            Assert.Equal(expected[stream.Index].WriterKept(w, 4), actual[stream.Index].WriterKept(w, 4));
+        double[][]?[] truncated = importance.ProducerSums();
+        truncated[stream.Index] = truncated[stream.Index]![..2];
+        var error = Assert.Throws<ArgumentException>(() => restored.Restore(importance.Iterations, importance.Sums(), truncated));
+        Assert.Contains("Stage1", error.Message);
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class PruneThenFineTune : TrainingMethod
 
 
     private TaylorImportance? _taylor;
-    private (int Steps, double[]?[] Sums)? _restoredTaylor;
+    private (int Steps, double[]?[] Sums, double[][]?[] ProducerSums)? _restoredTaylor;
     private bool _pruned;
     private bool _resumed;
 
@@ -105,7 +105,7 @@ public sealed class PruneThenFineTune : TrainingMethod
             if (Step.ImportanceSteps is not null)
             {
                 _taylor = new TaylorImportance(context.Network.Prunable);
-                if (_restoredTaylor is { } saved) _taylor.Restore(saved.Steps, saved.Sums);
+                if (_restoredTaylor is { } saved) _taylor.Restore(saved.Steps, saved.Sums, saved.ProducerSums);
             }
         }
         _restoredTaylor = null;
@@ -206,6 +206,10 @@ public sealed class PruneThenFineTune : TrainingMethod
             var sums = new JsonArray();
             foreach (double[]? group in taylor.Sums()) sums.Add(group is null ? null : new JsonArray(group.Select(v => (JsonNode?)v).ToArray()));
             state["taylor_sums"] = sums;
+            var producerSums = new JsonArray();
+            foreach (double[][]? group in taylor.ProducerSums())
+                producerSums.Add(group is null ? null : new JsonArray(group.Select(p => (JsonNode?)new JsonArray(p.Select(v => (JsonNode?)v).ToArray())).ToArray()));
+            state["taylor_producer_sums"] = producerSums;
         }
         return state;
     }
@@ -219,9 +223,14 @@ public sealed class PruneThenFineTune : TrainingMethod
         {
             int steps = state["taylor_steps"]?.GetValue<int>() ?? throw new FormatException("Taylor state without \"taylor_steps\"");
             double[]?[] values = sums.Select(g => g is JsonArray a ? a.Select(v => v!.GetValue<double>()).ToArray() : null).ToArray();
-            _restoredTaylor = (steps, values);
+            JsonArray producerSums = state["taylor_producer_sums"] as JsonArray
+                ?? throw new FormatException("Taylor state without \"taylor_producer_sums\" (a checkpoint written before writers' shares were kept: resume from the checkpoint before the pruning epoch)");
+            double[][]?[] producers = producerSums
+                .Select(g => g is JsonArray a ? a.Select(p => p!.AsArray().Select(v => v!.GetValue<double>()).ToArray()).ToArray() : null)
+                .ToArray();
+            _restoredTaylor = (steps, values, producers);
         }
         // The trainer calls OnStart after LoadState; a live accumulator (not expected) is restored directly.
-        if (_taylor is not null && _restoredTaylor is { } saved) _taylor.Restore(saved.Steps, saved.Sums);
+        if (_taylor is not null && _restoredTaylor is { } saved) _taylor.Restore(saved.Steps, saved.Sums, saved.ProducerSums);
     }
 }

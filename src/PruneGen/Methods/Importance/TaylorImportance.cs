@@ -10,6 +10,9 @@ namespace PruneGen.Methods.Importance;
 /// per iteration, <c>I_c = |Σ_layers (γ_c ∂L/∂γ_c + β_c ∂L/∂β_c)|</c> (the signed terms of a coupled
 /// group's BNs are summed before the absolute value), accumulated over the window. MDP ranks chunks by
 /// the window's mean, the Taylor baseline channels by its sum; resumed runs restore the sums.
+/// Beside the coupled sum, each writer's own <c>|term|</c> is accumulated: it says which share of a
+/// shared group's importance a writer carries, so a block's removal can be charged its share
+/// (<see cref="ProducerSums"/>).
 /// </summary>
 /// <remarks>
 /// Project's choice where the paper is open: the absolute value is taken per iteration and then
@@ -42,18 +45,22 @@ public sealed class TaylorImportance
         foreach (GroupInfo group in _structure.PrunableGroups)
         {
             var producers = new List<Producer>();
-            foreach (int index in group.Producers)
+            for (int position = 0; position < group.Producers.Count; position++)
             {
-                LayerInfo layer = _structure.Layers[index];
+                LayerInfo layer = _structure.Layers[group.Producers[position]];
                 if (!CostModel.IsPresent(layer, blocks)) continue;
                 producers.Add(layer.HasBatchNorm
-                    ? new Producer(layer, Find(layer.Name + ".bn.weight", layer), Find(layer.Name + ".bn.bias", layer), IsBatchNorm: true)
+                    ? new Producer(layer, position, Find(layer.Name + ".bn.weight", layer), Find(layer.Name + ".bn.bias", layer), IsBatchNorm: true)
                     : layer.Kind == LayerKind.Linear && layer.HasBias
-                        ? new Producer(layer, Find(layer.Name + ".linear.weight", layer), Find(layer.Name + ".linear.bias", layer), IsBatchNorm: false)
+                        ? new Producer(layer, position, Find(layer.Name + ".linear.weight", layer), Find(layer.Name + ".linear.bias", layer), IsBatchNorm: false)
                         : throw new NotSupportedException($"layer '{layer.Name}' writes group '{group.Name}' without BN or bias; Taylor importance cannot score it"));
             }
             // A group whose every writer was removed with its block has nothing left to score.
-            if (producers.Count > 0) _groups.Add(new GroupProducers(group, producers, new double[_widths[group.Index]]));
+            if (producers.Count > 0)
+            {
+                int width = _widths[group.Index];
+                _groups.Add(new GroupProducers(group, producers, new double[width], group.Producers.Select(_ => new double[width]).ToArray()));
+            }
         }
     }
 
@@ -74,14 +81,21 @@ public sealed class TaylorImportance
             foreach (Producer producer in entry.Producers)
             {
                 Tensor term = producer.Term();
+                // A group with one writer has nothing to share out.
+                if (entry.Producers.Count > 1) Add(entry, term.abs().cpu().data<double>(), entry.ProducerSums[producer.Position]);
                 sum = sum is null ? term : sum.add_(term);
             }
-            double[] values = sum!.abs().cpu().data<double>();
-            if (values.Length != entry.Sums.Length)
-                throw new InvalidOperationException($"group '{entry.Group.Name}' has {values.Length} channels in the module but width {entry.Sums.Length} in the network's widths");
-            for (int c = 0; c < values.Length; c++) entry.Sums[c] += values[c];
+            Add(entry, sum!.abs().cpu().data<double>(), entry.Sums);
+            if (entry.Producers.Count == 1) Array.Copy(entry.Sums, entry.ProducerSums[entry.Producers[0].Position], entry.Sums.Length);
         }
         Iterations++;
+    }
+
+    private static void Add(GroupProducers entry, double[] values, double[] sums)
+    {
+        if (values.Length != sums.Length)
+            throw new InvalidOperationException($"group '{entry.Group.Name}' has {values.Length} channels in the module but width {sums.Length} in the network's widths");
+        for (int c = 0; c < values.Length; c++) sums[c] += values[c];
     }
 
     /// <summary>The window's sums per channel (copies), indexed by group; null for groups with nothing to score.</summary>
@@ -92,6 +106,18 @@ public sealed class TaylorImportance
         return sums;
     }
 
+    /// <summary>
+    /// The window's sums of each writer's own <c>|term|</c> per channel (copies), indexed by group and
+    /// then like <see cref="GroupInfo.Producers"/> (zeros for a writer removed with its block); null for
+    /// groups with nothing to score.
+    /// </summary>
+    public double[][]?[] ProducerSums()
+    {
+        var sums = new double[][]?[_structure.Groups.Count];
+        foreach (GroupProducers entry in _groups) sums[entry.Group.Index] = entry.ProducerSums.Select(p => (double[])p.Clone()).ToArray();
+        return sums;
+    }
+
     /// <summary>The window's mean per channel, indexed by group; null for groups with nothing to score.</summary>
     public double[]?[] Means()
     {
@@ -99,18 +125,22 @@ public sealed class TaylorImportance
         return Sums().Select(g => g?.Select(v => v / Iterations).ToArray()).ToArray();
     }
 
-    /// <summary>Replaces the window (a resumed run) with what <see cref="Sums"/> and <see cref="Iterations"/> returned.</summary>
-    public void Restore(int iterations, IReadOnlyList<double[]?> sums)
+    /// <summary>Replaces the window (a resumed run) with what <see cref="Sums"/>, <see cref="ProducerSums"/> and <see cref="Iterations"/> returned.</summary>
+    public void Restore(int iterations, IReadOnlyList<double[]?> sums, IReadOnlyList<double[][]?> producerSums)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(iterations);
         ArgumentNullException.ThrowIfNull(sums);
-        if (sums.Count != _structure.Groups.Count)
-            throw new ArgumentException($"Taylor state has {sums.Count} groups but {_structure.Name} has {_structure.Groups.Count}", nameof(sums));
+        ArgumentNullException.ThrowIfNull(producerSums);
+        if (sums.Count != _structure.Groups.Count || producerSums.Count != _structure.Groups.Count)
+            throw new ArgumentException($"Taylor state has {sums.Count} groups ({producerSums.Count} with writer shares) but {_structure.Name} has {_structure.Groups.Count}", nameof(sums));
         foreach (GroupProducers entry in _groups)
         {
             if (sums[entry.Group.Index] is not { } values || values.Length != entry.Sums.Length)
                 throw new ArgumentException($"Taylor state for group '{entry.Group.Name}' does not match the network's width {entry.Sums.Length}", nameof(sums));
+            if (producerSums[entry.Group.Index] is not { } shares || shares.Length != entry.ProducerSums.Length || shares.Any(p => p.Length != entry.Sums.Length))
+                throw new ArgumentException($"Taylor state for group '{entry.Group.Name}' does not hold one sum of width {entry.Sums.Length} per writer ({entry.ProducerSums.Length})", nameof(producerSums));
             values.CopyTo(entry.Sums, 0);
+            for (int p = 0; p < shares.Length; p++) shares[p].CopyTo(entry.ProducerSums[p], 0);
         }
         Iterations = iterations;
     }
@@ -118,13 +148,19 @@ public sealed class TaylorImportance
     /// <summary>Starts a new window.</summary>
     public void Reset()
     {
-        foreach (GroupProducers entry in _groups) Array.Clear(entry.Sums);
+        foreach (GroupProducers entry in _groups)
+        {
+            Array.Clear(entry.Sums);
+            foreach (double[] producer in entry.ProducerSums) Array.Clear(producer);
+        }
         Iterations = 0;
     }
 
-    private sealed record GroupProducers(GroupInfo Group, IReadOnlyList<Producer> Producers, double[] Sums);
+    /// <param name="ProducerSums">Indexed like the group's <see cref="GroupInfo.Producers"/>, present or not.</param>
+    private sealed record GroupProducers(GroupInfo Group, IReadOnlyList<Producer> Producers, double[] Sums, double[][] ProducerSums);
 
-    private sealed record Producer(LayerInfo Layer, nn.Parameter Weight, nn.Parameter Bias, bool IsBatchNorm)
+    /// <param name="Position">The layer's position in its group's <see cref="GroupInfo.Producers"/>.</param>
+    private sealed record Producer(LayerInfo Layer, int Position, nn.Parameter Weight, nn.Parameter Bias, bool IsBatchNorm)
     {
         /// <summary>Signed per-channel first-order term of this layer's output channels.</summary>
         public Tensor Term()

@@ -47,7 +47,10 @@ public sealed class GreedyStart
         _termsOfBlock = Enumerable.Range(0, _structure.Blocks.Count)
             .Select(b => Enumerable.Range(0, _terms.Length).Where(t => _terms[t].Block == b).ToArray())
             .ToArray();
-        _groupsOfBlock = Enumerable.Range(0, _structure.Blocks.Count).Select(b => _groups.Where(g => space.OwnerBlock(g) == b).ToArray()).ToArray();
+        // A block's removal costs its own groups and its share of the streams it writes.
+        _groupsOfBlock = Enumerable.Range(0, _structure.Blocks.Count)
+            .Select(b => _groups.Where(g => _structure.Groups[g].Producers.Any(p => space.BlockOf(_structure.Layers[p]) == b)).ToArray())
+            .ToArray();
         _widths = space.CurrentWidths.ToArray();
         _kept = space.CurrentBlocks.ToArray();
         _index = new int[_structure.Groups.Count];
@@ -168,7 +171,7 @@ public sealed class GreedyStart
     {
         double total = 0;
         foreach (int g in groups)
-            if (Live(g)) total += _scores[g].Kept(_widths[g]);
+            total += MdpProgram.KeptImportance(_structure, _scores[g], _widths[g], _kept);
         return total;
     }
 

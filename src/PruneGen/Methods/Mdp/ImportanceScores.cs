@@ -6,11 +6,23 @@ namespace PruneGen.Methods.Mdp;
 /// Importance of every unit of one channel group (indexed by the group's current channels) and the
 /// ranking it implies. A group that keeps <c>w</c> units keeps its <c>w</c> most important ones.
 /// </summary>
+/// <remarks>
+/// A channel's importance is shared out among the layers that write the group (METHODS.md §2's
+/// per-layer sum <c>Σ_l z_b(l) · y_gᵀ Î_l</c>): a residual stream written by every block of a stage
+/// loses a removed block's share, while its channels are still ranked by the coupled score.
+/// </remarks>
 public sealed class GroupImportance
 {
     private readonly double[] _prefix;
+    private readonly double[][] _writerPrefix;
 
-    public GroupImportance(GroupInfo group, IReadOnlyList<double> channels)
+    /// <param name="channels">Importance per current channel.</param>
+    /// <param name="writerWeights">
+    /// Per writer (indexed like <see cref="GroupInfo.Producers"/>), a non-negative weight per channel;
+    /// writer l's share of channel c is its weight over the channel's total. Null shares every channel
+    /// equally; a channel whose weights are all zero is shared equally too.
+    /// </param>
+    public GroupImportance(GroupInfo group, IReadOnlyList<double> channels, IReadOnlyList<IReadOnlyList<double>>? writerWeights = null)
     {
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(channels);
@@ -18,12 +30,36 @@ public sealed class GroupImportance
         foreach (double value in channels)
             if (!double.IsFinite(value) || value < 0)
                 throw new ArgumentOutOfRangeException(nameof(channels), value, $"importance of group '{group.Name}' must be finite and non-negative");
+        int writers = Math.Max(1, group.Producers.Count);
+        if (writerWeights is not null)
+        {
+            if (writerWeights.Count != writers)
+                throw new ArgumentException($"group '{group.Name}' has {writers} writers but {writerWeights.Count} weight lists were given", nameof(writerWeights));
+            foreach (IReadOnlyList<double> weights in writerWeights)
+            {
+                if (weights.Count != channels.Count)
+                    throw new ArgumentException($"a writer's weights for group '{group.Name}' cover {weights.Count} channels, not {channels.Count}", nameof(writerWeights));
+                if (weights.Any(w => !double.IsFinite(w) || w < 0))
+                    throw new ArgumentOutOfRangeException(nameof(writerWeights), $"writer weights of group '{group.Name}' must be finite and non-negative");
+            }
+        }
         Group = group;
         Channels = channels.ToArray();
         // Most important first; ties keep the lower channel index first so rankings are deterministic.
         Ranking = Enumerable.Range(0, Channels.Count).OrderByDescending(c => Channels[c]).ThenBy(c => c).ToArray();
         _prefix = new double[Channels.Count + 1];
-        for (int i = 0; i < Ranking.Count; i++) _prefix[i + 1] = _prefix[i] + Channels[Ranking[i]];
+        _writerPrefix = Enumerable.Range(0, writers).Select(_ => new double[Channels.Count + 1]).ToArray();
+        for (int i = 0; i < Ranking.Count; i++)
+        {
+            int c = Ranking[i];
+            _prefix[i + 1] = _prefix[i] + Channels[c];
+            double total = writerWeights?.Sum(w => w[c]) ?? 0;
+            for (int l = 0; l < writers; l++)
+            {
+                double share = total > 0 ? writerWeights![l][c] / total : 1.0 / writers;
+                _writerPrefix[l][i + 1] = _writerPrefix[l][i] + Channels[c] * share;
+            }
+        }
     }
 
     public GroupInfo Group { get; }
@@ -42,6 +78,19 @@ public sealed class GroupImportance
         if (width < 0 || width > Width)
             throw new ArgumentOutOfRangeException(nameof(width), width, $"group '{Group.Name}' has {Width} channels");
         return _prefix[width];
+    }
+
+    /// <summary>
+    /// The share of <see cref="Kept(int)"/> carried by the group's writer at <paramref name="writer"/>
+    /// (a position in <see cref="GroupInfo.Producers"/>); the shares of all writers add up to it.
+    /// </summary>
+    public double WriterKept(int writer, int width)
+    {
+        if (writer < 0 || writer >= _writerPrefix.Length)
+            throw new ArgumentOutOfRangeException(nameof(writer), writer, $"group '{Group.Name}' has {_writerPrefix.Length} writers");
+        if (width < 0 || width > Width)
+            throw new ArgumentOutOfRangeException(nameof(width), width, $"group '{Group.Name}' has {Width} channels");
+        return _writerPrefix[writer][width];
     }
 
     /// <summary>Î[i] for i = 1..chunks: importance of keeping the i most important chunks of <see cref="GroupInfo.Step"/> channels.</summary>
@@ -99,7 +148,7 @@ public sealed class ImportanceScores
     }
 }
 
-/// <summary>MDP's view of a Taylor window: chunk importance from the mean over the window.</summary>
+/// <summary>MDP's view of a Taylor window: chunk importance from the mean over the window, shared among writers by their own scores.</summary>
 public static class TaylorImportanceExtensions
 {
     public static ImportanceScores Scores(this PruneGen.Methods.Importance.TaylorImportance importance)
@@ -107,9 +156,10 @@ public static class TaylorImportanceExtensions
         ArgumentNullException.ThrowIfNull(importance);
         NetworkStructure structure = importance.Structure;
         double[]?[] means = importance.Means();
+        double[][]?[] writers = importance.ProducerSums();
         var groups = new GroupImportance?[structure.Groups.Count];
         foreach (GroupInfo group in structure.Groups)
-            if (means[group.Index] is { } channels) groups[group.Index] = new GroupImportance(group, channels);
+            if (means[group.Index] is { } channels) groups[group.Index] = new GroupImportance(group, channels, writers[group.Index]);
         return new ImportanceScores(structure, groups);
     }
 }

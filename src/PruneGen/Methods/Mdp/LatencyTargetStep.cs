@@ -51,6 +51,9 @@ public sealed record LatencyTargetOptions
     /// <summary>A table to use as it is, instead of loading or profiling one (tests, tables from elsewhere).</summary>
     public ILatencyTable? Table { get; init; }
 
+    /// <summary>MDP planners only: which exact solver runs (option key <c>mdp_solver</c>).</summary>
+    public MdpSearch Search { get; init; } = MdpSearch.Auto;
+
     /// <summary>The MILP solver; null: CBC with the planners' defaults.</summary>
     public IMilpSolver? Solver { get; init; }
 
@@ -58,6 +61,7 @@ public sealed record LatencyTargetOptions
     public void Validate()
     {
         if (!Enum.IsDefined(Planner)) throw new ArgumentOutOfRangeException(nameof(Planner), Planner, "unknown latency planner");
+        if (!Enum.IsDefined(Search)) throw new ArgumentOutOfRangeException("mdp_solver", Search, "unknown MDP solver (auto, cbc or decomposition)");
         if (!double.IsFinite(LatencyReduction) || LatencyReduction < 0 || LatencyReduction >= 1)
             throw new ArgumentOutOfRangeException("latency_reduction", LatencyReduction, "latency_reduction r must lie in [0, 1) (the budget is (1 - r) times the dense network's LUT latency)");
         if (ImportanceSteps < 0) throw new ArgumentOutOfRangeException("importance_steps", ImportanceSteps, "importance_steps must be 0 (one epoch) or positive");
@@ -186,6 +190,7 @@ public sealed class LatencyTargetStep : PruningStep
         {
             fact["solver"] = new JsonObject
             {
+                ["name"] = solve.Solver,
                 ["status"] = solve.Status.ToString(),
                 ["objective"] = solve.KeptImportance,
                 ["gap"] = solve.Gap,
@@ -227,6 +232,7 @@ public sealed class LatencyTargetStep : PruningStep
             {
                 LatencyReduction = r,
                 RemoveBlocks = Options.Planner == LatencyPlanner.Mdp,
+                Search = Options.Search,
                 Log = log,
             })),
             LatencyPlanner.Halp => HalpPruner.Prune(structure, widths, blocks, scores, table, new HalpOptions

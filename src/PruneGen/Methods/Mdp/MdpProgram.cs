@@ -7,16 +7,15 @@ namespace PruneGen.Methods.Mdp;
 /// <summary>
 /// MDP's integer program over a <see cref="PruningSpace"/> (METHODS.md §2), linearised exactly:
 /// one-hot <c>y_g</c> over the widths group g may keep, <c>z_b</c> per removable block;
-/// maximise <c>Σ_g z_b(g) · y_gᵀ Î_g</c> subject to <c>Σ_l z_b(l) · y_in(l)ᵀ C_l y_out(l) ≤ Ψ</c>, where l runs
+/// maximise <c>Σ_l z_b(l) · y_g(l)ᵀ Î_l</c> (l over the layers writing each group) subject to <c>Σ_l z_b(l) · y_in(l)ᵀ C_l y_out(l) ≤ Ψ</c>, where l runs
 /// over the network's <see cref="LatencyModel.Terms"/>: its layers, and the residual sums (and removed
 /// blocks' pass-throughs, weighted by 1 − z) the table also times.
 /// </summary>
 /// <remarks>
-/// <para>Importance is carried by groups, because a coupled group's channels are kept or removed
-/// together and its score is one number per channel: a group counts only while the block that owns
-/// it is kept (<see cref="PruningSpace.OwnerBlock"/>; residual streams outlive any one block and
-/// always count). This is the per-layer sum of the paper with a coupled group's layers sharing one
-/// term (project's choice).</para>
+/// <para>Importance is the per-layer sum of the paper: a coupled group's channels are kept or removed
+/// together and ranked by one score per channel, which <see cref="GroupImportance.WriterKept"/>
+/// shares out among the layers writing the group. Each share counts while its layer is kept, so a
+/// block's removal costs its own inner groups and its share of the residual stream it writes.</para>
 /// <para>Every product of binaries gets one continuous variable in [0, 1], shared by every term
 /// that needs that product (a block's two convs multiply the same z, y_stream and y_inner). In the
 /// latency constraint it is bounded below, <c>p ≥ Σ factors − (k−1)</c> (the constraint pushes p
@@ -155,19 +154,33 @@ public sealed class MdpProgram
         return values;
     }
 
-    /// <summary>The program's objective for a structure: Σ over live groups of the importance of their kept channels.</summary>
+    /// <summary>
+    /// The program's objective for a structure: over live groups, the importance of their kept channels,
+    /// each writer's share counting while the writer is in the network.
+    /// </summary>
     public static double KeptImportance(PruningSpace space, ImportanceScores scores, IReadOnlyList<int> groupWidths, IReadOnlyList<bool> blocksKept)
     {
         ArgumentNullException.ThrowIfNull(space);
         ArgumentNullException.ThrowIfNull(scores);
+        ArgumentNullException.ThrowIfNull(groupWidths);
         double total = 0;
         foreach (GroupInfo group in space.Structure.PrunableGroups)
-        {
-            if (space.Options(group.Index) is null) continue;
-            int owner = space.OwnerBlock(group.Index);
-            if (owner >= 0 && !blocksKept[owner]) continue;
-            total += scores[group.Index].Kept(groupWidths[group.Index]);
-        }
+            if (space.Options(group.Index) is not null)
+                total += KeptImportance(space.Structure, scores[group.Index], groupWidths[group.Index], blocksKept);
+        return total;
+    }
+
+    /// <summary>One group's term of <see cref="KeptImportance(PruningSpace, ImportanceScores, IReadOnlyList{int}, IReadOnlyList{bool})"/>.</summary>
+    public static double KeptImportance(NetworkStructure structure, GroupImportance importance, int width, IReadOnlyList<bool> blocksKept)
+    {
+        ArgumentNullException.ThrowIfNull(structure);
+        ArgumentNullException.ThrowIfNull(importance);
+        ArgumentNullException.ThrowIfNull(blocksKept);
+        IReadOnlyList<int> writers = importance.Group.Producers;
+        double total = 0;
+        for (int writer = 0; writer < writers.Count; writer++)
+            if (CostModel.IsPresent(structure.Layers[writers[writer]], blocksKept))
+                total += importance.WriterKept(writer, width);
         return total;
     }
 
@@ -185,17 +198,22 @@ public sealed class MdpProgram
             GroupImportance importance = scores[g];
             if (importance.Width != Space.CurrentWidths[g])
                 throw new ArgumentException($"importance of group '{structure.Groups[g].Name}' covers {importance.Width} channels but the group has {Space.CurrentWidths[g]}", nameof(scores));
-            int owner = Space.OwnerBlock(g);
-            Variable? z = owner >= 0 ? _z[owner] : null;
             IReadOnlyList<int> widths = Space.Options(g)!;
-            for (int k = 0; k < y.Length; k++)
+            IReadOnlyList<int> writers = structure.Groups[g].Producers;
+            for (int writer = 0; writer < writers.Count; writer++)
             {
-                double value = importance.Kept(widths[k]) * ObjectiveScale;
-                // q = z·y from above (q ≤ z, q ≤ y); y itself when the group outlives every block.
-                Variable q = z is { } zb ? Product([zb, y[k]], boundAbove: true) : y[k];
-                objective.Add(q, value);
+                LayerInfo layer = structure.Layers[writers[writer]];
+                int block = Space.BlockOf(layer);
+                Variable? z = block >= 0 ? _z[block] : null;
+                if (z is null && !Space.IsPresent(layer)) continue;
+                for (int k = 0; k < y.Length; k++)
+                {
+                    // q = z·y from above (q ≤ z, q ≤ y); y itself for a writer no decision removes.
+                    Variable q = z is { } zb ? Product([zb, y[k]], boundAbove: true) : y[k];
+                    objective.Add(q, importance.WriterKept(writer, widths[k]) * ObjectiveScale);
+                }
+                if (Strengthened && z is { } zg) TieToBlock(zg, g);
             }
-            if (Strengthened && z is { } zg) TieToBlock(zg, g);
         }
         Model.SetObjective(ObjectiveSense.Maximize, objective);
     }

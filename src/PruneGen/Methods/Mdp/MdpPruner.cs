@@ -4,9 +4,29 @@ using PruneGen.Structure;
 
 namespace PruneGen.Methods.Mdp;
 
+/// <summary>How MDP's program is solved; every choice proves the same optimum.</summary>
+public enum MdpSearch
+{
+    /// <summary><see cref="StreamDecomposition"/> when the space decomposes within its limits, CBC otherwise.</summary>
+    Auto,
+
+    /// <summary>The MILP with CBC (warm-started by <see cref="GreedyStart"/>), whatever the space.</summary>
+    Cbc,
+
+    /// <summary><see cref="StreamDecomposition"/>; an error when the space does not decompose.</summary>
+    Decomposition,
+}
+
 /// <summary>Settings of one MDP solve.</summary>
 public sealed record MdpOptions
 {
+    /// <summary>
+    /// Which exact solver runs. On residual networks the decomposition proves ResNet-56's optimum in
+    /// milliseconds where CBC needs up to seconds; CBC remains for any other space, and the tests check
+    /// that both find the same optimum.
+    /// </summary>
+    public MdpSearch Search { get; init; } = MdpSearch.Auto;
+
     /// <summary>r in Ψ = (1 − r) · T(current); ignored when <see cref="BudgetMs"/> is set.</summary>
     public double LatencyReduction { get; init; } = 0.5;
 
@@ -43,16 +63,19 @@ public sealed record MdpOptions
 /// <param name="Gap">Relative optimality gap (0 when proven optimal).</param>
 /// <param name="SolveTime">Wall-clock time of the solve, CBC's process start and file exchange included.</param>
 /// <param name="SolverTime">The part CBC reports as its own wall-clock time, when it does.</param>
+/// <param name="Solver">"cbc" or "decomposition".</param>
+/// <param name="Variables">The MILP's variables (0 when the decomposition solved it without building the MILP).</param>
 public sealed record MdpResult(
     string Method, int[] GroupWidths, bool[] BlocksKept, double CurrentLatencyMs, double BudgetMs, double PredictedLatencyMs,
     double KeptImportance, double CurrentImportance, IReadOnlyList<string> Warnings,
-    MilpStatus Status, double Gap, TimeSpan SolveTime, TimeSpan? SolverTime, int Variables, int Constraints)
+    MilpStatus Status, double Gap, TimeSpan SolveTime, TimeSpan? SolverTime, int Variables, int Constraints, string Solver = "cbc")
     : PruningPlan(Method, GroupWidths, BlocksKept, CurrentLatencyMs, BudgetMs, PredictedLatencyMs, KeptImportance, CurrentImportance, Warnings);
 
 /// <summary>
 /// Latency-constrained joint channel / block pruning in one shot (MDP, METHODS.md §2): builds the
-/// integer program for the network's current state, solves it to proven optimality with CBC and
-/// returns the widths and blocks to keep.
+/// integer program for the network's current state, solves it to proven optimality (by
+/// <see cref="StreamDecomposition"/> on residual networks, by CBC otherwise; see <see cref="MdpSearch"/>)
+/// and returns the widths and blocks to keep.
 /// </summary>
 public static class MdpPruner
 {
@@ -72,6 +95,26 @@ public static class MdpPruner
         double current = LatencyModel.Predict(structure, currentWidths, currentBlocks, table);
         double budget = options.BudgetMs ?? LatencyBudget.FromReduction(current, options.LatencyReduction);
         string method = options.RemoveBlocks ? "mdp" : "mdp-channels";
+
+        if (options.Search != MdpSearch.Cbc)
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            StreamDecomposition? decomposition = StreamDecomposition.TryCreate(space, scores, table, options.RemoveBlocks);
+            if (decomposition is null && options.Search == MdpSearch.Decomposition)
+                throw new MilpSolverException($"{method}: {structure.Name}'s search space does not decompose over its residual streams within the solver's limits; use MdpSearch.Cbc");
+            if (decomposition is not null)
+            {
+                var found = decomposition.Solve(budget) ?? throw Infeasible(space, table, options, budget, current);
+                started.Stop();
+                double predictedLatency = LatencyModel.Predict(structure, found.GroupWidths, found.BlocksKept, table);
+                var exact = new MdpResult(method, found.GroupWidths, found.BlocksKept, current, budget, predictedLatency,
+                    MdpProgram.KeptImportance(space, scores, found.GroupWidths, found.BlocksKept), MdpProgram.KeptImportance(space, scores, currentWidths, currentBlocks),
+                    [], MilpStatus.Optimal, 0, started.Elapsed, started.Elapsed, 0, 0, "decomposition");
+                options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                    $"{method}: Optimal in {started.Elapsed.TotalMilliseconds:F0} ms (decomposition over {decomposition.HubCombinations} stream-width combinations x {decomposition.Components} blocks); LUT latency {current:F3} -> {predictedLatency:F3} ms (budget {budget:F3}), {exact.BlocksRemoved(currentBlocks)} blocks removed"));
+                return exact;
+            }
+        }
 
         MdpProgram program = MdpProgram.MaximiseImportance(space, scores, table, budget, options.RemoveBlocks, options.StrengthenLinearisation);
         if (options.WarmStart && GreedyStart.Find(space, scores, table, budget, options.RemoveBlocks) is { } start)
@@ -106,7 +149,7 @@ public static class MdpPruner
             warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{method}: the chosen structure's LUT latency {predicted:G9} ms exceeds the budget {budget:G9} ms"));
         var result = new MdpResult(method, widths, blocks, current, budget, predicted,
             MdpProgram.KeptImportance(space, scores, widths, blocks), MdpProgram.KeptImportance(space, scores, currentWidths, currentBlocks),
-            warnings, solution.Status, solution.Gap, solution.SolveTime, solution.SolverTime, program.Model.Variables.Count, program.Model.Constraints.Count);
+            warnings, solution.Status, solution.Gap, solution.SolveTime, solution.SolverTime, program.Model.Variables.Count, program.Model.Constraints.Count, "cbc");
         foreach (string warning in warnings) options.Log?.Invoke("warning: " + warning);
         options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"{method}: {solution.Status} in {solution.SolveTime.TotalMilliseconds:F0} ms ({result.Variables} variables, {result.Constraints} constraints); LUT latency {current:F3} -> {predicted:F3} ms (budget {budget:F3}), {result.BlocksRemoved(currentBlocks)} blocks removed"));
