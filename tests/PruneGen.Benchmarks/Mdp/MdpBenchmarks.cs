@@ -14,7 +14,7 @@ namespace PruneGen.Benchmarks.Mdp;
 /// <summary>
 /// Benchmarks of the MDP core:
 /// <list type="bullet">
-/// <item><c>mdp-solve</c>: CBC solve time of MDP's program (joint and channel-only) for ResNet-20 and
+/// <item><c>mdp-solve</c>: solve time of MDP's program (joint and channel-only; CBC and the stream decomposition) for ResNet-20 and
 /// ResNet-56 (from PruneGen.Zoo) at several latency reductions, with a synthetic LUT (or a stored one) and random
 /// importance, beside the HALP-style and uniform baselines on the same inputs.</item>
 /// <item><c>profile-latency</c>: profiles a network's LUT (prints how long it took), then measures the
@@ -34,8 +34,9 @@ public static class MdpBenchmarks
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
         var cbcArgs = new Option<string?>("--cbc-args") { Description = "comma-separated CBC arguments instead of MDP's defaults (e.g. 'feas,off,cuts,off')" };
         var keep = new Option<string?>("--keep-files") { Description = "keep each MDP solve's LP file, CBC log and solution under this folder (one subfolder per solve)" };
+        var inner = new Option<double>("--inner-importance") { Description = "scale of the blocks' inner groups' importance against the streams' (below 1 makes removing blocks competitive)", DefaultValueFactory = _ => 1.0 };
         var warm = new Option<bool>("--warm-start") { Description = "start CBC from the greedy structure (MdpOptions.WarmStart)", DefaultValueFactory = _ => true };
-        var command = new Command("mdp-solve", "CBC solve time of MDP's integer program for ResNet-20 and ResNet-56") { network, reductions, repeats, lut, seed, cbcArgs, keep, warm };
+        var command = new Command("mdp-solve", "Solve time of MDP's integer program (CBC and the stream decomposition) for ResNet-20 and ResNet-56") { network, reductions, repeats, lut, seed, cbcArgs, keep, warm, inner };
         command.SetAction(result =>
         {
             double[] rs = result.GetValue(reductions)!.Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToArray();
@@ -51,7 +52,7 @@ public static class MdpBenchmarks
                 ? MdpOptions.DefaultCbcOptions with { ExtraArguments = extra.Split(',', StringSplitOptions.RemoveEmptyEntries) }
                 : MdpOptions.DefaultCbcOptions;
             foreach (NetworkStructure structure in structures)
-                Solve(structure, rs, result.GetValue(repeats), result.GetValue(lut), result.GetValue(seed), cbc, result.GetValue(keep), result.GetValue(warm), Console.Out);
+                Solve(structure, rs, result.GetValue(repeats), result.GetValue(lut), result.GetValue(seed), cbc, result.GetValue(keep), result.GetValue(warm), result.GetValue(inner), Console.Out);
             return 0;
         });
         return command;
@@ -102,43 +103,48 @@ public static class MdpBenchmarks
         return command;
     }
 
-    private static void Solve(NetworkStructure structure, double[] reductions, int repeats, string? lutPath, int seed, CbcOptions cbc, string? keepFiles, bool warmStart, TextWriter output)
+    private static void Solve(NetworkStructure structure, double[] reductions, int repeats, string? lutPath, int seed, CbcOptions cbc, string? keepFiles, bool warmStart, double innerImportance, TextWriter output)
     {
         var random = new Random(seed);
         ILatencyTable table = lutPath is null ? SyntheticTable(structure, random) : LatencyTableFile.Load(lutPath);
-        ImportanceScores scores = RandomScores(structure, random);
+        ImportanceScores scores = RandomScores(structure, random, innerImportance);
         int[] widths = structure.FullGroupWidths();
         bool[] blocks = structure.AllBlocksKept();
         double full = LatencyModel.Predict(structure, widths, blocks, table);
-        output.WriteLine(Invariant($"== {structure.Name}: {structure.Layers.Count} layers, {structure.PrunableGroups.Count} prunable groups, {structure.RemovableBlocks.Count} removable blocks; LUT {(lutPath ?? "synthetic (0.02 ms per operation + 1 ms per 100 MMAC or 4 M summed elements at batch 128, ±5% noise)")}: T(full) = {full:F3} ms; random importance (seed {seed}); CBC {CbcVersion()} with [{string.Join(' ', cbc.ExtraArguments)}], {(warmStart ? "greedy warm start" : "no warm start")}"));
-        output.WriteLine("r     method        status    total_ms solve_ms  cbc_ms  vars   rows   budget_ms  predicted_ms  blocks_removed  importance_kept");
+        output.WriteLine(Invariant($"== {structure.Name}: {structure.Layers.Count} layers, {structure.PrunableGroups.Count} prunable groups, {structure.RemovableBlocks.Count} removable blocks; LUT {(lutPath ?? "synthetic (0.02 ms per operation + 1 ms per 100 MMAC or 4 M summed elements at batch 128, ±5% noise)")}: T(full) = {full:F3} ms; random importance (seed {seed}, inner groups x{innerImportance:G3}); CBC {CbcVersion()} with [{string.Join(' ', cbc.ExtraArguments)}], {(warmStart ? "greedy warm start" : "no warm start")}"));
+        output.WriteLine("r     method        solver         status    total_ms solve_ms  cbc_ms  vars   rows   budget_ms  predicted_ms  blocks_removed  importance_kept");
         foreach (double r in reductions)
         {
             foreach (bool removeBlocks in new[] { true, false })
             {
-                var runs = new List<MdpResult>();
-                var totals = new List<double>();
-                try
+                foreach (MdpSearch search in new[] { MdpSearch.Cbc, MdpSearch.Decomposition })
                 {
-                    for (int i = 0; i < repeats; i++)
+                    var runs = new List<MdpResult>();
+                    var totals = new List<double>();
+                    string method = removeBlocks ? "mdp" : "mdp-channels";
+                    try
                     {
-                        long started = Stopwatch.GetTimestamp();
-                        string? folder = keepFiles is null ? null : Path.Combine(keepFiles, Invariant($"{structure.Name}-r{r:F2}-{(removeBlocks ? "mdp" : "mdp-channels")}"));
-                        var solver = new CbcSolver(cbc with { KeepFilesIn = folder });
-                        runs.Add(MdpPruner.Solve(structure, widths, blocks, scores, table, new MdpOptions { LatencyReduction = r, RemoveBlocks = removeBlocks, Solver = solver, WarmStart = warmStart }));
-                        totals.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                        for (int i = 0; i < repeats; i++)
+                        {
+                            long started = Stopwatch.GetTimestamp();
+                            string? folder = keepFiles is null ? null : Path.Combine(keepFiles, Invariant($"{structure.Name}-r{r:F2}-{method}"));
+                            var solver = new CbcSolver(cbc with { KeepFilesIn = folder });
+                            runs.Add(MdpPruner.Solve(structure, widths, blocks, scores, table,
+                                new MdpOptions { LatencyReduction = r, RemoveBlocks = removeBlocks, Solver = solver, WarmStart = warmStart, Search = search }));
+                            totals.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                        }
                     }
+                    catch (InfeasibleLatencyBudgetException e)
+                    {
+                        // Channel-only pruning cannot reach high reductions when every layer has a floor cost.
+                        output.WriteLine(Invariant($"{r,-5:F2} {method,-13} {search.ToString().ToLowerInvariant(),-14} infeasible: smallest reachable {e.SmallestReachableMs:F3} ms > budget {e.BudgetMs:F3} ms"));
+                        continue;
+                    }
+                    MdpResult m = runs[0];
+                    double solveMs = Median(runs.Select(x => x.SolveTime.TotalMilliseconds));
+                    double cbcMs = m.Solver == "cbc" ? Median(runs.Select(x => x.SolverTime?.TotalMilliseconds ?? double.NaN)) : double.NaN;
+                    output.WriteLine(Invariant($"{r,-5:F2} {m.Method,-13} {m.Solver,-14} {m.Status,-9} {Median(totals),8:F0} {solveMs,8:F0}  {(double.IsNaN(cbcMs) ? "-" : cbcMs.ToString("F0", CultureInfo.InvariantCulture)),6}  {m.Variables,-6} {m.Constraints,-6} {m.BudgetMs,9:F3}  {m.PredictedLatencyMs,12:F3}  {m.BlocksRemoved(blocks),14}  {m.KeptImportance / m.CurrentImportance,15:P3}"));
                 }
-                catch (InfeasibleLatencyBudgetException e)
-                {
-                    // Channel-only pruning cannot reach high reductions when every layer has a floor cost.
-                    output.WriteLine(Invariant($"{r,-5:F2} {(removeBlocks ? "mdp" : "mdp-channels"),-13} infeasible: smallest reachable {e.SmallestReachableMs:F3} ms > budget {e.BudgetMs:F3} ms"));
-                    continue;
-                }
-                MdpResult m = runs[0];
-                double solveMs = Median(runs.Select(x => x.SolveTime.TotalMilliseconds));
-                double cbcMs = Median(runs.Select(x => x.SolverTime?.TotalMilliseconds ?? double.NaN));
-                output.WriteLine(Invariant($"{r,-5:F2} {m.Method,-13} {m.Status,-9} {Median(totals),8:F0} {solveMs,8:F0}  {cbcMs,6:F0}  {m.Variables,-6} {m.Constraints,-6} {m.BudgetMs,9:F3}  {m.PredictedLatencyMs,12:F3}  {m.BlocksRemoved(blocks),14}  {m.KeptImportance / m.CurrentImportance,15:P1}"));
             }
             var stopwatch = Stopwatch.StartNew();
             PruningPlan halp = HalpPruner.Prune(structure, widths, blocks, scores, table, new HalpOptions { LatencyReduction = r });
@@ -147,9 +153,9 @@ public static class MdpBenchmarks
             PruningPlan uniform = UniformWidth.ForReduction(structure, widths, blocks, table, r, scores);
             double uniformMs = stopwatch.Elapsed.TotalMilliseconds;
             foreach (var (plan, ms) in new[] { (halp, halpMs), (uniform, uniformMs) })
-                output.WriteLine(Invariant($"{r,-5:F2} {plan.Method,-13} {"-",-9} {ms,8:F0} {"-",8}  {"-",6}  {"-",-6} {"-",-6} {plan.BudgetMs,9:F3}  {plan.PredictedLatencyMs,12:F3}  {plan.BlocksRemoved(blocks),14}  {plan.KeptImportance / plan.CurrentImportance,15:P1}"));
+                output.WriteLine(Invariant($"{r,-5:F2} {plan.Method,-13} {"-",-14} {"-",-9} {ms,8:F0} {"-",8}  {"-",6}  {"-",-6} {"-",-6} {plan.BudgetMs,9:F3}  {plan.PredictedLatencyMs,12:F3}  {plan.BlocksRemoved(blocks),14}  {plan.KeptImportance / plan.CurrentImportance,15:P3}"));
         }
-        output.WriteLine("total_ms: wall-clock of MdpPruner.Solve (program, greedy start, CBC); solve_ms: the CBC part (LP file, process, solution file); cbc_ms: CBC's own wall-clock; halp: all 5 knapsack steps");
+        output.WriteLine("total_ms: wall-clock of MdpPruner.Solve (cbc: program, greedy start, CBC; decomposition: the whole solve); solve_ms: the CBC part (LP file, process, solution file) or the decomposition; cbc_ms: CBC's own wall-clock; halp: all 5 knapsack steps");
     }
 
     private static void Profile(Func<IPrunableNetwork> create, LatencyProfilerOptions options, string path, bool check, TextWriter output)
@@ -234,11 +240,17 @@ public static class MdpBenchmarks
         return table;
     }
 
-    private static ImportanceScores RandomScores(NetworkStructure structure, Random random)
+    // Exponential channel scores, shared among a group's writers by random weights.
+    private static ImportanceScores RandomScores(NetworkStructure structure, Random random, double innerScale)
     {
         var groups = new GroupImportance?[structure.Groups.Count];
         foreach (GroupInfo group in structure.PrunableGroups)
-            groups[group.Index] = new GroupImportance(group, Enumerable.Range(0, group.Size).Select(_ => -Math.Log(1 - random.NextDouble()) * 1e-3).ToArray());
+        {
+            double scale = group.IsStream ? 1e-3 : 1e-3 * innerScale;
+            double[] channels = Enumerable.Range(0, group.Size).Select(_ => -Math.Log(1 - random.NextDouble()) * scale).ToArray();
+            double[][] writers = group.Producers.Select(_ => Enumerable.Range(0, group.Size).Select(_ => random.NextDouble()).ToArray()).ToArray();
+            groups[group.Index] = new GroupImportance(group, channels, writers);
+        }
         return new ImportanceScores(structure, groups);
     }
 
