@@ -110,4 +110,19 @@ public class StreamDecompositionTests
         Assert.Equal(27, solver.Components);
         Assert.True(solver.HubCombinations <= StreamDecomposition.MaxHubCombinations);
     }
+
+    [Fact]
+    public void APlainChainDoesNotDecomposeAndAskingForTheDecompositionSaysSo()
+    {
+        NetworkStructure structure = Zoo.VggSmall.Structure;
+        var space = new PruningSpace(structure, structure.FullGroupWidths(), structure.AllBlocksKept());
+        ImportanceScores scores = RandomScores(structure, new Random(2));
+        LatencyTable table = OverheadTable(structure, 0.02, 10);
+        // Without streams every conv links two decisions: one component of all groups, far over the limit.
+        Assert.Null(StreamDecomposition.TryCreate(space, scores, table, removeBlocks: true));
+        var error = Assert.Throws<MilpSolverException>(() => MdpPruner.Solve(structure, structure.FullGroupWidths(), structure.AllBlocksKept(), scores, table,
+            new MdpOptions { LatencyReduction = 0.5, Search = MdpSearch.Decomposition }));
+        Assert.Contains("does not decompose", error.Message);
+        Assert.Contains("VggSmall", error.Message);
+    }
 }
