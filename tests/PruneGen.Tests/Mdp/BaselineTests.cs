@@ -34,6 +34,27 @@ public class BaselineTests
     }
 
     [Fact]
+    public void HalpReachesABudgetNearTheFloorByHalvingAStepItsFrozenInputsCannotTake()
+    {
+        var random = new Random(23);
+        ImportanceScores scores = RandomScores(Toy, random);
+        LatencyTable table = OverheadTable(Toy, 0.01, 20);
+        double smallest = BruteForce(Toy, scores, table, double.PositiveInfinity, removeBlocks: false).Smallest;
+        double budget = smallest * 1.05;
+        int[] full = Toy.FullGroupWidths();
+        bool[] blocks = Toy.AllBlocksKept();
+        // One step straight from full width cannot reach it: its inputs stay at full width.
+        Assert.Throws<InfeasibleLatencyBudgetException>(() => HalpPruner.Step(Toy, full, blocks, (g, w) => scores[g].Kept(w), table, budget));
+
+        var log = new List<string>();
+        PruningPlan halp = HalpPruner.Prune(Toy, full, blocks, scores, table, new HalpOptions { BudgetMs = budget, Steps = 3, Log = log.Add });
+
+        Assert.True(halp.PredictedLatencyMs <= budget, $"{halp.PredictedLatencyMs} > {budget}");
+        Assert.Empty(halp.Warnings);
+        Assert.InRange(log.Count(l => l.StartsWith("halp step", StringComparison.Ordinal)), 3, 6);
+    }
+
+    [Fact]
     public void AHalpStepChargesEachLayerAtItsFrozenInputWidth()
     {
         // One step from full width to a target that only the frozen-input estimate decides: the chosen

@@ -43,14 +43,33 @@ public static class HalpPruner
 
         int[] widths = currentWidths.ToArray();
         double latency = start;
+        double? smallest = null;
+        double Smallest() => smallest ??= MdpPruner.SmallestReachableLatency(startSpace, table, removeBlocks: false, options.Solver);
         // The planned steps, then (rarely: a LUT that is not monotone in c_in) up to as many again at Ψ
         // until the real LUT latency, with every input at its new width, is within the budget.
         for (int step = 1; step <= 2 * options.Steps; step++)
         {
             if (step > options.Steps && latency <= budget) break;
             double target = step <= options.Steps ? start - (start - budget) * step / options.Steps : budget;
-            widths = Step(structure, widths, currentBlocks, (g, w) => scores[g].Kept(w), table, target, options.Solver,
-                () => MdpPruner.SmallestReachableLatency(startSpace, table, removeBlocks: false, options.Solver), start);
+            // With inputs frozen a step overstates what its cuts cost, so near the space's floor a step
+            // can find no solution although the space reaches the target: halve it until one does.
+            for (int halving = 0; ; halving++)
+            {
+                try
+                {
+                    widths = Step(structure, widths, currentBlocks, (g, w) => scores[g].Kept(w), table, target, options.Solver, Smallest, start);
+                    break;
+                }
+                catch (InfeasibleLatencyBudgetException e) when (e.SmallestReachableMs <= budget && halving < 30)
+                {
+                    target = latency - (latency - target) / 2;
+                }
+                catch (InfeasibleLatencyBudgetException e) when (e.SmallestReachableMs <= budget)
+                {
+                    throw new MilpSolverException(string.Create(CultureInfo.InvariantCulture,
+                        $"halp: its steps stall at {latency:G6} ms above the budget {budget:G6} ms: with each layer's input width frozen within a step no cut fits, although the space reaches {e.SmallestReachableMs:G6} ms with every width free"), e);
+                }
+            }
             latency = LatencyModel.Predict(structure, widths, currentBlocks, table);
             options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"halp step {step}: target {target:F3} ms, LUT latency {latency:F3} ms"));
         }
