@@ -33,6 +33,45 @@ public class CatTrainingTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public void BatchNormRecalibrationLeavesTheCumulativeStatisticsOfItsBatches()
+    {
+        // ν = 0 prunes nothing; the stem's BN reads the stem conv alone, so its statistics can be
+        // computed by hand from the final weights and the first three batches of the last epoch.
+        TrainingOutcome outcome = CatTestKit.Run(new CatOptions { Nu = 0, BatchNormRecalibrationBatches = 3 }, epochs: 1);
+        using TrainableNetwork network = outcome.Network;
+        Dictionary<string, nn.Module> modules = network.Module.named_modules().ToDictionary(m => m.name, m => m.module);
+        var conv = (nn.Module<Tensor, Tensor>)modules["stem.conv"];
+        var norm = (PruneGen.Torch.Modules.BatchNorm2d)modules["stem.bn"];
+
+        var mean = new double[norm.num_features];
+        var variance = new double[norm.num_features];
+        using (no_grad())
+        {
+            foreach (PruneGen.Data.Batch batch in CatTestKit.Train().Epoch(0).Take(3))
+            {
+                using (batch)
+                {
+                    using var scope = NewDisposeScope();
+                    Tensor x = conv.call(batch.Images);
+                    float[] m = x.mean([0, 2, 3]).data<float>().ToArray(), v = x.var([0, 2, 3]).data<float>().ToArray();
+                    for (int c = 0; c < mean.Length; c++)
+                    {
+                        mean[c] += m[c] / 3;
+                        variance[c] += v[c] / 3;
+                    }
+                }
+            }
+        }
+        float[] runningMean = norm.running_mean!.data<float>().ToArray(), runningVar = norm.running_var!.data<float>().ToArray();
+        for (int c = 0; c < mean.Length; c++)
+        {
+            Assert.Equal(mean[c], runningMean[c], 4);
+            Assert.Equal(variance[c], runningVar[c], 4);
+        }
+        Assert.Equal(0.1, norm.momentum); // restored for training
+    }
+
+    [Fact]
     public void NuZeroPrunesNothing()
     {
         var r = Train(new CatOptions { Nu = 0 }, epochs: 3);

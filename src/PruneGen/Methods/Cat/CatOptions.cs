@@ -36,6 +36,15 @@ public sealed record CatOptions
     /// </summary>
     public bool ThetaFollowsSchedule { get; init; } = true;
 
+    /// <summary>
+    /// Training batches (of the epoch just finished, in its order) that re-estimate every BatchNorm's
+    /// running statistics of the deterministic network (θ rounded) before it is evaluated; 0 keeps the
+    /// statistics gathered under sampled gates. Those mix in examples whose units were dropped, so they
+    /// do not describe the network that is evaluated and kept. Running statistics play no part in a
+    /// training step, so training itself is unchanged.
+    /// </summary>
+    public int BatchNormRecalibrationBatches { get; init; }
+
     /// <summary>Unit gates learn only when α &lt; 1 (block-only ablation keeps every unit at θ = 1).</summary>
     public bool TrainsUnits => Alpha < 1;
 
@@ -55,6 +64,7 @@ public sealed record CatOptions
         if (!(Beta >= 0 && Beta <= 1)) throw new ArgumentOutOfRangeException(BetaKey, Beta, "beta must lie in [0, 1]");
         if (!(ThetaTol >= 0 && ThetaTol < 0.5)) throw new ArgumentOutOfRangeException(ThetaTolKey, ThetaTol, "theta_tol must lie in [0, 0.5)");
         if (!(ThetaLr > 0) || double.IsInfinity(ThetaLr)) throw new ArgumentOutOfRangeException(ThetaLrKey, ThetaLr, "theta_lr must be a finite number > 0");
+        if (BatchNormRecalibrationBatches < 0) throw new ArgumentOutOfRangeException("bn_recalibration_batches", BatchNormRecalibrationBatches, "bn_recalibration_batches must be 0 (off) or positive");
     }
 
     /// <summary>Options from key/value pairs (unknown keys are an error naming the valid ones); missing keys keep their defaults.</summary>
@@ -79,5 +89,5 @@ public sealed record CatOptions
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"nu={Nu}, alpha={Alpha}, beta={Beta}, theta_tol={ThetaTol}, theta_lr={ThetaLr}{(ThetaFollowsSchedule ? "" : " (constant)")}");
+        $"nu={Nu}, alpha={Alpha}, beta={Beta}, theta_tol={ThetaTol}, theta_lr={ThetaLr}{(ThetaFollowsSchedule ? "" : " (constant)")}{(BatchNormRecalibrationBatches > 0 ? $", bn_recalibration_batches={BatchNormRecalibrationBatches}" : "")}");
 }

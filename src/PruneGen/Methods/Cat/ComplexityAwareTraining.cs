@@ -111,7 +111,55 @@ public sealed class ComplexityAwareTraining : TrainingMethod
             CatPruning.Pin(network, decision.NewlyPinned);
         }
         AddStructureStatistics(network, metrics);
+        RecalibrateBatchNorm(context, network);
         if (last) RecordFinalFacts(context, metrics);
+    }
+
+    /// <summary>
+    /// Re-estimates every BatchNorm's running statistics on the deterministic network (θ rounded) from
+    /// the first <see cref="CatOptions.BatchNormRecalibrationBatches"/> batches of the epoch just
+    /// finished, as a cumulative average (momentum 1/k at the k-th batch). The loader's batches are a
+    /// pure function of (seed, epoch, batch), so a resumed run recalibrates identically.
+    /// </summary>
+    private void RecalibrateBatchNorm(TrainingContext context, IPrunableNetwork network)
+    {
+        int batches = Options.BatchNormRecalibrationBatches;
+        if (batches == 0 || context.TrainingData is not { } data) return;
+        nn.Module module = context.Network.Module;
+        PruneGen.Torch.Modules.BatchNorm2d[] norms = module.modules().OfType<PruneGen.Torch.Modules.BatchNorm2d>().Where(n => n.track_running_stats).ToArray();
+        if (norms.Length == 0) return;
+        double[] momenta = norms.Select(n => n.momentum).ToArray();
+        GateMode gates = network.Gates.Mode;
+        bool training = module.training;
+        try
+        {
+            using (no_grad())
+            {
+                foreach (var norm in norms)
+                {
+                    norm.running_mean!.zero_();
+                    norm.running_var!.fill_(1);
+                }
+            }
+            network.Gates.Mode = GateMode.Hard;
+            module.train();
+            int seen = 0;
+            foreach (Batch batch in data.Epoch(context.Epoch).Take(batches))
+            {
+                using Batch owned = batch;
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                seen++;
+                foreach (var norm in norms) norm.momentum = 1.0 / seen;
+                ((nn.Module<Tensor, Tensor>)module).call(batch.Images);
+            }
+        }
+        finally
+        {
+            for (int i = 0; i < norms.Length; i++) norms[i].momentum = momenta[i];
+            network.Gates.Mode = gates;
+            module.train(training);
+        }
     }
 
     /// <summary>Fact key of the run summary's CAT section (final θ histogram before rounding, removed units and blocks).</summary>
