@@ -83,6 +83,38 @@ public class StreamDecompositionTests
         Assert.True(blocksRemoved > 0, "no instance removed a block; the comparison would not cover block variables");
     }
 
+    [Fact]
+    public void FromAnAlreadyPrunedStateItProvesTheSameOptimumAsCbc()
+    {
+        // A second pruning step: one block already gone, a stream and an inner group already narrower.
+        NetworkStructure structure = Zoo.ResNet20.Structure;
+        int[] widths = structure.FullGroupWidths();
+        widths[structure.Group("Stage3").Index] = 48;
+        widths[structure.Group("Stage2Block2Conv1").Index] = 20;
+        bool[] blocks = structure.AllBlocksKept();
+        blocks[structure.RemovableBlocks[3].Index] = false;
+        var space = new PruningSpace(structure, widths, blocks);
+        var random = new Random(9);
+        ImportanceScores scores = RandomScores(structure, random);
+        var current = new ImportanceScores(structure, structure.Groups.Select(g => scores.Groups[g.Index] is { } full
+            ? new GroupImportance(g, full.Channels.Take(widths[g.Index]).ToArray()) : null).ToArray());
+        LatencyTable table = OverheadTable(structure, 0.1, 1);
+        double now = LatencyModel.Predict(structure, widths, blocks, table);
+        StreamDecomposition solver = StreamDecomposition.TryCreate(space, current, table, removeBlocks: true)!;
+        foreach (double r in new[] { 0.2, 0.5 })
+        {
+            double budget = (1 - r) * now;
+            var (w, b, value) = solver.Solve(budget)!.Value;
+            MdpProgram program = MdpProgram.MaximiseImportance(space, current, table, budget, removeBlocks: true);
+            MilpSolution cbc = new CbcSolver(MdpOptions.DefaultCbcOptions).Solve(program.Model);
+            double cbcValue = cbc.Objective / program.ObjectiveScale;
+            Assert.True(Math.Abs(cbcValue - value) <= 1e-7 * value, $"r = {r}: CBC {cbcValue}, decomposition {value}");
+            Assert.False(b[structure.RemovableBlocks[3].Index]);
+            Assert.All(structure.PrunableGroups, g => Assert.True(w[g.Index] <= widths[g.Index]));
+            Assert.True(LatencyModel.Predict(structure, w, b, table) <= budget);
+        }
+    }
+
     // Inner groups score 1% of the streams, and the streams' importance sits with their first writer.
     private static ImportanceScores WeakBlocks(NetworkStructure structure, Random random)
     {
