@@ -132,10 +132,7 @@ public class StreamDecompositionTests
     [Fact]
     public void ResNet56DecomposesIntoItsBlocks()
     {
-        NetworkStructure structure = Zoo.ResNet56.Structure;
-        var space = new PruningSpace(structure, structure.FullGroupWidths(), structure.AllBlocksKept());
-        ImportanceScores scores = RandomScores(structure, new Random(1));
-        LatencyTable table = OverheadTable(structure, 0.02, 10);
+        var (space, scores, table) = FullWidthInstance(Zoo.ResNet56.Structure, seed: 1);
         StreamDecomposition? solver = StreamDecomposition.TryCreate(space, scores, table, removeBlocks: true);
         // ResNet-56's three streams have few widths: it decomposes into its 27 blocks.
         Assert.NotNull(solver);
@@ -147,9 +144,7 @@ public class StreamDecompositionTests
     public void APlainChainDoesNotDecomposeAndAskingForTheDecompositionSaysSo()
     {
         NetworkStructure structure = Zoo.VggSmall.Structure;
-        var space = new PruningSpace(structure, structure.FullGroupWidths(), structure.AllBlocksKept());
-        ImportanceScores scores = RandomScores(structure, new Random(2));
-        LatencyTable table = OverheadTable(structure, 0.02, 10);
+        var (space, scores, table) = FullWidthInstance(structure, seed: 2);
         // Without streams every conv links two decisions: one component of all groups, far over the limit.
         Assert.Null(StreamDecomposition.TryCreate(space, scores, table, removeBlocks: true));
         var error = Assert.Throws<MilpSolverException>(() => MdpPruner.Solve(structure, structure.FullGroupWidths(), structure.AllBlocksKept(), scores, table,
@@ -157,4 +152,7 @@ public class StreamDecompositionTests
         Assert.Contains("does not decompose", error.Message);
         Assert.Contains("VggSmall", error.Message);
     }
+
+    private static (PruningSpace Space, ImportanceScores Scores, LatencyTable Table) FullWidthInstance(NetworkStructure structure, int seed) =>
+        (new PruningSpace(structure, structure.FullGroupWidths(), structure.AllBlocksKept()), RandomScores(structure, new Random(seed)), OverheadTable(structure, 0.02, 10));
 }
