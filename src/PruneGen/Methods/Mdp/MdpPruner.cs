@@ -96,25 +96,8 @@ public static class MdpPruner
         double budget = options.BudgetMs ?? LatencyBudget.FromReduction(current, options.LatencyReduction);
         string method = options.RemoveBlocks ? "mdp" : "mdp-channels";
 
-        if (options.Search != MdpSearch.Cbc)
-        {
-            var started = System.Diagnostics.Stopwatch.StartNew();
-            StreamDecomposition? decomposition = StreamDecomposition.TryCreate(space, scores, table, options.RemoveBlocks);
-            if (decomposition is null && options.Search == MdpSearch.Decomposition)
-                throw new MilpSolverException($"{method}: {structure.Name}'s search space does not decompose over its residual streams within the solver's limits; use MdpSearch.Cbc");
-            if (decomposition is not null)
-            {
-                var found = decomposition.Solve(budget) ?? throw Infeasible(space, table, options, budget, current);
-                started.Stop();
-                double predictedLatency = LatencyModel.Predict(structure, found.GroupWidths, found.BlocksKept, table);
-                var exact = new MdpResult(method, found.GroupWidths, found.BlocksKept, current, budget, predictedLatency,
-                    MdpProgram.KeptImportance(space, scores, found.GroupWidths, found.BlocksKept), MdpProgram.KeptImportance(space, scores, currentWidths, currentBlocks),
-                    [], MilpStatus.Optimal, 0, started.Elapsed, started.Elapsed, 0, 0, "decomposition");
-                options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                    $"{method}: Optimal in {started.Elapsed.TotalMilliseconds:F0} ms (decomposition over {decomposition.HubCombinations} stream-width combinations x {decomposition.Components} blocks); LUT latency {current:F3} -> {predictedLatency:F3} ms (budget {budget:F3}), {exact.BlocksRemoved(currentBlocks)} blocks removed"));
-                return exact;
-            }
-        }
+        if (options.Search != MdpSearch.Cbc && SolveByDecomposition(space, scores, table, options, method, budget, current) is { } exact)
+            return exact;
 
         MdpProgram program = MdpProgram.MaximiseImportance(space, scores, table, budget, options.RemoveBlocks, options.StrengthenLinearisation);
         if (options.WarmStart && GreedyStart.Find(space, scores, table, budget, options.RemoveBlocks) is { } start)
@@ -153,6 +136,29 @@ public static class MdpPruner
         foreach (string warning in warnings) options.Log?.Invoke("warning: " + warning);
         options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
             $"{method}: {solution.Status} in {solution.SolveTime.TotalMilliseconds:F0} ms ({result.Variables} variables, {result.Constraints} constraints); LUT latency {current:F3} -> {predicted:F3} ms (budget {budget:F3}), {result.BlocksRemoved(currentBlocks)} blocks removed"));
+        return result;
+    }
+
+    /// <summary>The optimum by <see cref="StreamDecomposition"/>; null when the space does not decompose and <see cref="MdpSearch.Auto"/> lets CBC take it.</summary>
+    private static MdpResult? SolveByDecomposition(PruningSpace space, ImportanceScores scores, ILatencyTable table, MdpOptions options, string method, double budget, double current)
+    {
+        NetworkStructure structure = space.Structure;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        StreamDecomposition? decomposition = StreamDecomposition.TryCreate(space, scores, table, options.RemoveBlocks);
+        if (decomposition is null)
+        {
+            if (options.Search == MdpSearch.Decomposition)
+                throw new MilpSolverException($"{method}: {structure.Name}'s search space does not decompose over its residual streams within the solver's limits; use mdp_solver=cbc (MdpSearch.Cbc)");
+            return null;
+        }
+        var found = decomposition.Solve(budget) ?? throw Infeasible(space, table, options, budget, current);
+        started.Stop();
+        double predicted = LatencyModel.Predict(structure, found.GroupWidths, found.BlocksKept, table);
+        var result = new MdpResult(method, found.GroupWidths, found.BlocksKept, current, budget, predicted,
+            MdpProgram.KeptImportance(space, scores, found.GroupWidths, found.BlocksKept), MdpProgram.KeptImportance(space, scores, space.CurrentWidths, space.CurrentBlocks),
+            [], MilpStatus.Optimal, 0, started.Elapsed, started.Elapsed, 0, 0, "decomposition");
+        options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"{method}: Optimal in {started.Elapsed.TotalMilliseconds:F0} ms (decomposition over {decomposition.HubCombinations} stream-width combinations x {decomposition.Components} blocks); LUT latency {current:F3} -> {predicted:F3} ms (budget {budget:F3}), {result.BlocksRemoved(space.CurrentBlocks)} blocks removed"));
         return result;
     }
 
