@@ -81,12 +81,10 @@ public sealed class TaylorImportance
             foreach (Producer producer in entry.Producers)
             {
                 Tensor term = producer.Term();
-                // A group with one writer has nothing to share out.
-                if (entry.Producers.Count > 1) Add(entry, term.abs().cpu().data<double>(), entry.ProducerSums[producer.Position]);
+                Add(entry, term.abs().cpu().data<double>(), entry.ProducerSums[producer.Position]);
                 sum = sum is null ? term : sum.add_(term);
             }
             Add(entry, sum!.abs().cpu().data<double>(), entry.Sums);
-            if (entry.Producers.Count == 1) Array.Copy(entry.Sums, entry.ProducerSums[entry.Producers[0].Position], entry.Sums.Length);
         }
         Iterations++;
     }
