@@ -29,14 +29,20 @@ public abstract class CatExperiment : ExperimentOptions
     [Option("learning rate of the projected theta update", Default = 0.05, Min = 0.0, Max = 100.0)]
     public double ThetaLr { get; set; }
 
+    [Option("how the theta step estimates E[loss | on] - E[loss | off] from the sampled gates: secant (second-order, default) or tangent (the derivative at the sample)", Default = ThetaEstimator.Secant)]
+    public ThetaEstimator ThetaEstimator { get; set; }
+
     [Option("theta's learning rate follows the weights' schedule (false: constant theta_lr, so theta keeps moving to 0 late in training)", Default = true)]
     public bool ThetaFollowsSchedule { get; set; }
+
+    [Option("epoch after which theta is rounded and the gates are decided for good; later epochs train the deterministic network without gates (0 = the last epoch)", Default = 0, Min = 0, Max = 10_000)]
+    public int DecisionEpoch { get; set; }
 
     [Option("training batches that re-estimate BatchNorm statistics of the deterministic network after each epoch (0 = off)", Default = 0, Min = 0, Max = 100_000)]
     public int BnRecalibrationBatches { get; set; }
 
     public TrainingMethod CreateMethod() =>
-        new ComplexityAwareTraining(new CatOptions { Nu = Nu, Alpha = Alpha, Beta = Beta, ThetaTol = ThetaTol, ThetaLr = ThetaLr, ThetaFollowsSchedule = ThetaFollowsSchedule, BatchNormRecalibrationBatches = BnRecalibrationBatches });
+        new ComplexityAwareTraining(new CatOptions { Nu = Nu, Alpha = Alpha, Beta = Beta, ThetaTol = ThetaTol, ThetaLr = ThetaLr, Estimator = ThetaEstimator, ThetaFollowsSchedule = ThetaFollowsSchedule, DecisionEpoch = DecisionEpoch, BatchNormRecalibrationBatches = BnRecalibrationBatches });
 }
 
 [Experiment("resnet20-cat", Network = typeof(ResNet20), Method = "cat", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,

@@ -92,7 +92,7 @@ public class CatTrainingTests(Xunit.Abstractions.ITestOutputHelper output)
     public void AlphaNearOneRemovesMoreBlocksThanAlphaNearZero()
     {
         var blocky = Train(new CatOptions { Nu = 1, Alpha = 0.9, ThetaLr = 1 }, epochs: 10);
-        var thin = Train(new CatOptions { Nu = 0.5, Alpha = 0.1, ThetaLr = 1 }, epochs: 10);
+        var thin = Train(new CatOptions { Nu = 1, Alpha = 0.1, ThetaLr = 1 }, epochs: 10);
         Assert.True(blocky.Blocks > thin.Blocks, $"blocks removed: alpha 0.9 -> {blocky.Blocks}, alpha 0.1 -> {thin.Blocks}");
         // Not a matter of strength: the block-favouring run removes more blocks while keeping at least as many MACs.
         Assert.True(blocky.Macs >= thin.Macs, $"MACs: alpha 0.9 -> {blocky.Macs}, alpha 0.1 -> {thin.Macs}");
@@ -127,15 +127,48 @@ public class CatTrainingTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(blocks.Blocks > 0);
     }
 
+    [Fact]
+    public void AfterTheDecisionEpochTheDeterministicNetworkTrainsWithoutGates()
+    {
+        TrainingOutcome outcome = CatTestKit.Run(new CatOptions { Nu = 4, ThetaLr = 0.1, DecisionEpoch = 3 }, epochs: 6);
+        using (outcome.Network)
+        {
+            foreach (EpochMetrics m in outcome.Metrics)
+                output.WriteLine($"epoch {m.Epoch}: macs {m[MetricNames.Macs]}, undecided {m[Metrics.Undecided]:P1}, train loss {m[MetricNames.TrainLoss]:F4}, test acc {m[MetricNames.TestAccuracy]:P1}");
+            var facts = Assert.IsType<System.Text.Json.Nodes.JsonObject>(outcome.Facts[ComplexityAwareTraining.FinalFact]);
+            Assert.Equal(3, facts["decision_epoch"]!.GetValue<int>());
+            double decided = outcome.Metrics[2][MetricNames.Macs]!.Value;
+            Assert.True(decided < FullMacs, "the decision should remove something at nu = 4");
+            // From the decision on the structure is fixed, every θ is 1, and the network handed back is that one.
+            foreach (EpochMetrics m in outcome.Metrics.Skip(3))
+            {
+                Assert.Equal(decided, m[MetricNames.Macs]);
+                Assert.Equal(0.0, m[Metrics.Undecided]);
+            }
+            Assert.Equal((long)decided, outcome.Network.Macs);
+            Assert.All(outcome.Network.Prunable!.Gates.AllGates, g => Assert.All(g.Theta.data<float>().ToArray(), t => Assert.Equal(1f, t)));
+            // The decided epochs still train: the loss keeps falling without gate noise.
+            Assert.True(outcome.Metrics[^1][MetricNames.TrainLoss] < outcome.Metrics[2][MetricNames.TrainLoss]);
+        }
+    }
+
+    [Fact]
+    public void ADecisionEpochAfterTheLastEpochIsRejectedByName()
+    {
+        var error = Assert.Throws<ArgumentException>(() => CatTestKit.Run(new CatOptions { Nu = 1, DecisionEpoch = 7 }, epochs: 6).Network.Dispose());
+        Assert.Contains("decision_epoch 7", error.Message);
+    }
+
     [Theory]
-    [InlineData(8)]   // at the end of epoch 1, right after a slimming
-    [InlineData(20)]  // mid-epoch 3
-    public void CheckpointAndResumeReproduceAnUninterruptedRun(int stopAfter)
+    [InlineData(8, 0)]   // at the end of epoch 1, right after a slimming
+    [InlineData(20, 0)]  // mid-epoch 3
+    [InlineData(20, 2)]  // mid-epoch 3, after the decision: training without gates
+    public void CheckpointAndResumeReproduceAnUninterruptedRun(int stopAfter, int decisionEpoch)
     {
         string root = Path.Combine(Path.GetTempPath(), "prunegen-cat-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var options = new CatOptions { Nu = 4, ThetaLr = 0.1 };
+            var options = new CatOptions { Nu = 4, ThetaLr = 0.1, DecisionEpoch = decisionEpoch };
             TrainingOutcome reference = CatTestKit.Run(options, epochs: 4, new CheckpointStore(Path.Combine(root, "a")));
             using var referenceNetwork = reference.Network;
 

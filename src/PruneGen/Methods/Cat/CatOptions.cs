@@ -30,11 +30,26 @@ public sealed record CatOptions
     public double ThetaLr { get; init; } = 0.05;
 
     /// <summary>
+    /// How ĝ, the estimate of ∂J/∂θ = E[loss | ξ = 1] − E[loss | ξ = 0], is read from the sampled gates
+    /// (default <see cref="ThetaEstimator.Secant"/>; see <see cref="ThetaEstimator"/>).
+    /// </summary>
+    public ThetaEstimator Estimator { get; init; } = ThetaEstimator.Secant;
+
+    /// <summary>
     /// Whether η_θ follows the weights' learning-rate schedule (default). A constant η_θ leaves kept θ
     /// hovering an O(η_θ) distance below 1 from gradient noise; annealing it with the schedule lets θ
     /// settle at 0 or 1 by the end of training.
     /// </summary>
     public bool ThetaFollowsSchedule { get; init; } = true;
+
+    /// <summary>
+    /// The epoch (1-based) after which θ is rounded (θ &lt; 0.5 removed, the rest kept for good); 0 means
+    /// the last epoch. Later epochs train the resulting deterministic network without gates, on the rest
+    /// of the learning-rate schedule, so the network handed back has trained in its final form (the
+    /// project's own choice: METHODS.md §1 relies on θ having reached 0 or 1 by the end of training,
+    /// which a short budget does not give).
+    /// </summary>
+    public int DecisionEpoch { get; init; }
 
     /// <summary>
     /// Training batches (of the epoch just finished, in its order) that re-estimate every BatchNorm's
@@ -64,6 +79,7 @@ public sealed record CatOptions
         if (!(Beta >= 0 && Beta <= 1)) throw new ArgumentOutOfRangeException(BetaKey, Beta, "beta must lie in [0, 1]");
         if (!(ThetaTol >= 0 && ThetaTol < 0.5)) throw new ArgumentOutOfRangeException(ThetaTolKey, ThetaTol, "theta_tol must lie in [0, 0.5)");
         if (!(ThetaLr > 0) || double.IsInfinity(ThetaLr)) throw new ArgumentOutOfRangeException(ThetaLrKey, ThetaLr, "theta_lr must be a finite number > 0");
+        if (DecisionEpoch < 0) throw new ArgumentOutOfRangeException("decision_epoch", DecisionEpoch, "decision_epoch must be 0 (the last epoch) or a positive epoch number");
         if (BatchNormRecalibrationBatches < 0) throw new ArgumentOutOfRangeException("bn_recalibration_batches", BatchNormRecalibrationBatches, "bn_recalibration_batches must be 0 (off) or positive");
     }
 
@@ -89,5 +105,26 @@ public sealed record CatOptions
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"nu={Nu}, alpha={Alpha}, beta={Beta}, theta_tol={ThetaTol}, theta_lr={ThetaLr}{(ThetaFollowsSchedule ? "" : " (constant)")}{(BatchNormRecalibrationBatches > 0 ? $", bn_recalibration_batches={BatchNormRecalibrationBatches}" : "")}");
+        $"nu={Nu}, alpha={Alpha}, beta={Beta}, theta_tol={ThetaTol}, theta_lr={ThetaLr}, theta_estimator={Estimator.ToString().ToLowerInvariant()}{(ThetaFollowsSchedule ? "" : " (constant)")}{(DecisionEpoch > 0 ? $", decision_epoch={DecisionEpoch}" : "")}{(BatchNormRecalibrationBatches > 0 ? $", bn_recalibration_batches={BatchNormRecalibrationBatches}" : "")}");
+}
+
+/// <summary>
+/// How the θ step estimates ∂J/∂θ_u = E[loss | ξ_u = 1] − E[loss | ξ_u = 0] from one backward pass
+/// through per-example gates (g = ∂loss_n/∂ξ_u at the sampled ξ).
+/// </summary>
+public enum ThetaEstimator
+{
+    /// <summary>
+    /// g plus the second-order term ½ h (1 − 2ξ), h ≈ g² (the empirical Fisher): a second-order Taylor
+    /// step from the sampled ξ to the other value, so an example with the unit on reports
+    /// loss(on) − loss(off) ≈ g − ½h, one with it off ≈ g + ½h. The project's own choice (METHODS.md §1
+    /// writes the tangent): weights trained with a unit on make its g ≈ 0 there, so the tangent reads
+    /// "unimportant" for every trained unit and has a stable zero inside (0, 1) (`CatThetaDynamicsTests`);
+    /// the ½h term is the unit's Fisher saliency, which the tangent misses, and keeps the estimate's sign
+    /// independent of θ, so θ runs to 0 or 1.
+    /// </summary>
+    Secant,
+
+    /// <summary>g alone, the derivative at the sampled ξ, as METHODS.md §1 writes it.</summary>
+    Tangent,
 }

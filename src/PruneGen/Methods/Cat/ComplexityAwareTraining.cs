@@ -13,8 +13,10 @@ namespace PruneGen.Methods.Cat;
 /// sampled per example, weights by the trainer's SGD (θ excluded), θ by a projected step with the
 /// complexity penalty γ; after every epoch the structures whose θ fell to θ_tol or below are removed for
 /// good and the network physically slimmed, with the momentum of kept weights carried over. After the
-/// last epoch θ is rounded (θ &lt; 0.5 removed), so the network handed back is the deterministic one.
-/// Evaluation always uses the deterministic network (gates in Hard mode).
+/// decision epoch (<see cref="CatOptions.DecisionEpoch"/>, by default the last) θ is rounded (θ &lt; 0.5
+/// removed, survivors set to 1), so the network handed back is the deterministic one; epochs after it
+/// train that network with its gates off. Evaluation always uses the deterministic network (gates in
+/// Hard mode).
 /// </summary>
 public sealed class ComplexityAwareTraining : TrainingMethod
 {
@@ -65,7 +67,18 @@ public sealed class ComplexityAwareTraining : TrainingMethod
         return _updater;
     }
 
-    public override void OnStart(TrainingContext context) => Updater(context);
+    public override void OnStart(TrainingContext context)
+    {
+        if (Options.DecisionEpoch > context.Settings.Epochs)
+            throw new ArgumentException($"decision_epoch {Options.DecisionEpoch} lies after the last epoch ({context.Settings.Epochs}); use 0 for the last epoch or a number up to {context.Settings.Epochs}");
+        Updater(context);
+    }
+
+    /// <summary>0-based index of the epoch after which θ is rounded.</summary>
+    private int DecisionIndex(TrainingContext context) => (Options.DecisionEpoch == 0 ? context.Settings.Epochs : Options.DecisionEpoch) - 1;
+
+    /// <summary>Whether the gates are decided (training the deterministic network without gates).</summary>
+    private bool Decided(TrainingContext context) => context.Epoch > DecisionIndex(context);
 
     /// <summary>SGD (the trainer's momentum and weight decay) over the weights only: θ has its own projected update.</summary>
     public override optim.Optimizer CreateOptimizer(TrainingContext context)
@@ -76,8 +89,21 @@ public sealed class ComplexityAwareTraining : TrainingMethod
 
     public override StepResult TrainStep(TrainingContext context, Batch batch)
     {
+        if (Decided(context)) return PlainStep(context, batch);
         double factor = Options.ThetaFollowsSchedule ? context.Schedule.Factor(context.GlobalStep) : 1.0;
         (Tensor loss, Tensor logits) = Updater(context).Step(Prunable(context), context.Optimizer, batch.Images, batch.Labels, factor);
+        return new StepResult(loss.ToDouble(), Accuracy.CountCorrect(logits, batch.Labels), batch.Count);
+    }
+
+    /// <summary>A step of the decided network: gates off, the weights' step only.</summary>
+    private static StepResult PlainStep(TrainingContext context, Batch batch)
+    {
+        Prunable(context).Gates.Mode = GateMode.Off;
+        Tensor logits = context.Network.Module.call(batch.Images);
+        Tensor loss = nn.functional.cross_entropy(logits, batch.Labels);
+        context.Optimizer.zero_grad();
+        loss.backward();
+        context.Optimizer.step();
         return new StepResult(loss.ToDouble(), Accuracy.CountCorrect(logits, batch.Labels), batch.Count);
     }
 
@@ -86,9 +112,14 @@ public sealed class ComplexityAwareTraining : TrainingMethod
         IPrunableNetwork network = Prunable(context);
         network.Gates.Mode = GateMode.Off;
         AddThetaStatistics(network, metrics);
+        if (Decided(context))
+        {
+            AddStructureStatistics(network, metrics);
+            return;
+        }
 
-        // The last epoch rounds θ: what remains is exactly the deterministic network that was evaluated during training.
-        bool last = context.Epoch + 1 == context.Settings.Epochs;
+        // The decision epoch rounds θ: what remains is exactly the deterministic network that was evaluated during training.
+        bool last = context.Epoch == DecisionIndex(context);
         PruneDecision decision = last
             ? CatPruning.Decide(network, 0.5, inclusive: false, _pinned)
             : CatPruning.Decide(network, Options.ThetaTol, inclusive: true, _pinned);
@@ -110,9 +141,17 @@ public sealed class ComplexityAwareTraining : TrainingMethod
         {
             CatPruning.Pin(network, decision.NewlyPinned);
         }
+        if (last) KeepSurvivors(network);
         AddStructureStatistics(network, metrics);
         RecalibrateBatchNorm(context, network);
         if (last) RecordFinalFacts(context, metrics);
+    }
+
+    /// <summary>After the rounding every remaining θ is 1: the deterministic network, decided for good.</summary>
+    private static void KeepSurvivors(IPrunableNetwork network)
+    {
+        using (no_grad())
+            foreach (Gate gate in network.Gates.AllGates) gate.Theta.fill_(1.0);
     }
 
     /// <summary>
@@ -173,6 +212,7 @@ public sealed class ComplexityAwareTraining : TrainingMethod
         context.Facts[FinalFact] = new JsonObject
         {
             ["options"] = Options.ToString(),
+            ["decision_epoch"] = context.Epoch + 1,
             ["removed_units"] = metrics[Metrics.RemovedUnits],
             ["removed_blocks"] = metrics[Metrics.RemovedBlocks],
             ["pinned_layers"] = metrics[Metrics.PinnedLayers],

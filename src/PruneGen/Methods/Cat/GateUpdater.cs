@@ -9,9 +9,10 @@ namespace PruneGen.Methods.Cat;
 /// One CAT training step on any generated network: per-example Bernoulli gates, a weight step by the
 /// given optimizer, and the projected θ step θ ← clip01(θ − η_θ (ĝ + γ)).
 /// <para>
-/// ĝ per unit (or block) is Σ_b ∂(mean loss)/∂ξ_{b,u}: the sampled ξ are leaves, so one backward pass
-/// gives every per-example derivative; summing the derivatives of the batch-mean loss is the batch
-/// average of the per-example ∂loss_b/∂ξ_{b,u}. γ comes from the closed-form expectations the generator
+/// ĝ per unit (or block) is built from the per-example ∂loss_b/∂ξ_{b,u}: the sampled ξ are leaves, so
+/// one backward pass gives every per-example derivative (the tangent; summing the derivatives of the
+/// batch-mean loss is their batch average), and the default estimator adds each example's
+/// second-order term (<see cref="ThetaEstimator"/>). γ comes from the closed-form expectations the generator
 /// emits: C(θ) = β E[MACs]/MACs_full + (1−β) E[Params]/Params_full, γ_unit = 2(1−α) ν ∂C/∂θ_unit,
 /// γ_block = 2α ν ∂C/∂θ_block, recomputed every step (autograd through the closed form).
 /// </para>
@@ -97,6 +98,23 @@ public sealed class GateUpdater
         return (loss, logits);
     }
 
+    /// <summary>
+    /// ĝ per unit (shape [size]) from the sampled ξ [batch, size] and the gradient of the batch-mean loss
+    /// at them (one example's ∂loss_n/∂ξ is batch × that gradient); see <see cref="ThetaEstimator"/>.
+    /// </summary>
+    public static Tensor EstimateThetaGradient(ThetaEstimator estimator, Tensor xi, Tensor gradient)
+    {
+        Tensor tangent = gradient.sum(0);
+        if (estimator == ThetaEstimator.Tangent) return tangent;
+        // mean_n ½ g_n² (1 − 2ξ_n) with g_n = batch · gradient_n.
+        long batch = gradient.shape[0];
+        using Tensor squared = gradient.square();
+        using Tensor side = xi.detach() * -2.0 + 1.0;
+        using Tensor weighted = squared * side;
+        using Tensor curvature = weighted.sum(0);
+        return tangent.add_(curvature, batch / 2.0);
+    }
+
     /// <summary>The projected θ step from the sampled gates' gradients (after backward) and γ.</summary>
     public void UpdateThetas(IPrunableNetwork network, double thetaRateFactor = 1.0)
     {
@@ -112,8 +130,8 @@ public sealed class GateUpdater
                 Gate gate = gates[i];
                 bool trains = i < units ? Options.TrainsUnits : Options.TrainsBlocks;
                 if (!trains || Frozen.Contains(gate.Name)) continue;
-                Tensor? ghat = gate.LastSample?.grad;
-                Tensor? direction = ghat is null ? gamma[i] : gamma[i] is null ? ghat.sum(0) : ghat.sum(0) + gamma[i]!;
+                Tensor? ghat = gate.LastSample is { grad: { } grad } sample ? EstimateThetaGradient(Options.Estimator, sample, grad) : null;
+                Tensor? direction = ghat is null ? gamma[i] : gamma[i] is null ? ghat : ghat + gamma[i]!;
                 if (direction is null) continue;
                 gate.Theta.sub_(direction, rate);
                 gate.Theta.clamp_(0.0, 1.0);
