@@ -100,20 +100,21 @@ public class CatTrainingTests(Xunit.Abstractions.ITestOutputHelper output)
 
     /// <summary>
     /// METHODS.md §1 expects θ at 0 or 1 by the end of training (fewer than 5% strictly inside
-    /// (tol, 1 − tol)). With ĝ = ∂loss/∂ξ at the sampled ξ that does not happen: 55-100% of the live θ
-    /// are still inside before the final rounding (measured over θ_lr 0.1-3, ν 0.3-8, batch 32-128, 10-40
-    /// epochs, constant or annealed θ rate), spread over the whole interval, not just short of 1. The cause
-    /// is not the step size or the run length: the local derivative makes interior θ stable fixed points of
-    /// the θ step (see <see cref="CatThetaDynamicsTests"/>, which asserts the mechanism). So this stays a
-    /// reported measurement; the final rounding (θ &lt; 0.5 removed) is what makes the network deterministic.
+    /// (tol, 1 − tol)). With the tangent estimate (∂loss/∂ξ at the sampled ξ) 55-100% of the live θ are
+    /// still inside before the final rounding (measured over θ_lr 0.1-3, ν 0.3-8, batch 32-128, 10-40
+    /// epochs, constant or annealed θ rate): the local derivative makes interior θ stable fixed points
+    /// (<see cref="CatThetaDynamicsTests"/>). The secant estimate decides many more of them, but on this
+    /// 80-step run not yet 95%: the fraction stays a reported measurement, and the rounding at the
+    /// decision epoch is what makes the network deterministic.
     /// </summary>
     [Fact]
-    public void UndecidedThetaFractionIsReportedBeforeTheFinalRounding()
+    public void SecantEstimateLeavesFewerThetaUndecidedThanTheTangent()
     {
-        var r = Train(new CatOptions { Nu = 1, ThetaLr = 1 }, epochs: 10);
-        output.WriteLine($"undecided before rounding: {r.Undecided:P1} (target < 5%)");
-        Assert.InRange(r.Undecided, 0.0, 1.0);
-        Assert.True(r.Macs < FullMacs);
+        var secant = Train(new CatOptions { Nu = 1, ThetaLr = 1, Estimator = ThetaEstimator.Secant }, epochs: 10);
+        var tangent = Train(new CatOptions { Nu = 1, ThetaLr = 1, Estimator = ThetaEstimator.Tangent }, epochs: 10);
+        output.WriteLine($"undecided before rounding: secant {secant.Undecided:P1}, tangent {tangent.Undecided:P1} (METHODS target < 5%)");
+        Assert.True(secant.Macs < FullMacs && tangent.Macs < FullMacs);
+        Assert.True(secant.Undecided < tangent.Undecided - 0.15, $"secant {secant.Undecided:P1} vs tangent {tangent.Undecided:P1}");
     }
 
     [Fact]
