@@ -89,21 +89,14 @@ public sealed class ComplexityAwareTraining : TrainingMethod
 
     public override StepResult TrainStep(TrainingContext context, Batch batch)
     {
-        if (Decided(context)) return PlainStep(context, batch);
+        if (Decided(context))
+        {
+            // The decided network: gates off, the plain weight step.
+            Prunable(context).Gates.Mode = GateMode.Off;
+            return base.TrainStep(context, batch);
+        }
         double factor = Options.ThetaFollowsSchedule ? context.Schedule.Factor(context.GlobalStep) : 1.0;
         (Tensor loss, Tensor logits) = Updater(context).Step(Prunable(context), context.Optimizer, batch.Images, batch.Labels, factor);
-        return new StepResult(loss.ToDouble(), Accuracy.CountCorrect(logits, batch.Labels), batch.Count);
-    }
-
-    /// <summary>A step of the decided network: gates off, the weights' step only.</summary>
-    private static StepResult PlainStep(TrainingContext context, Batch batch)
-    {
-        Prunable(context).Gates.Mode = GateMode.Off;
-        Tensor logits = context.Network.Module.call(batch.Images);
-        Tensor loss = nn.functional.cross_entropy(logits, batch.Labels);
-        context.Optimizer.zero_grad();
-        loss.backward();
-        context.Optimizer.step();
         return new StepResult(loss.ToDouble(), Accuracy.CountCorrect(logits, batch.Labels), batch.Count);
     }
 
