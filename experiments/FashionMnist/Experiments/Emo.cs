@@ -50,6 +50,9 @@ public abstract class EmoExperiment : OneShotOptions
     [Option("divide and conquer: R* values whose GPIR assemblies form the whole-network front of the hypervolume", Default = 16, Min = 1, Max = 1000)]
     public int HvPoints { get; set; }
 
+    [Option("score both searches' hypervolume candidates after the constraint training the chosen network gets (false: as masked, untrained; untrained scores are recorded either way)", Default = true)]
+    public bool HvConstraintTraining { get; set; }
+
     protected virtual EmoSearchKind Search => EmoSearchKind.DivideAndConquer;
 
     public TrainingMethod CreateMethod() => new EmoPruning(new EmoOptions
@@ -66,6 +69,7 @@ public abstract class EmoExperiment : OneShotOptions
         Constraint = new ConstraintTrainingOptions { Steps = ConstraintSteps, LearningRate = ConstraintLr, Mu = Mu },
         HypervolumeEvery = HvEvery,
         HypervolumePoints = HvPoints,
+        HypervolumeConstraintTraining = HvConstraintTraining,
         Seed = Seed,
     });
 }

@@ -228,4 +228,46 @@ public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
             foreach (FeatureDetector d in detectors) d.Dispose();
         }
     }
+
+    [Fact]
+    public void CandidateScorerTrainsEachCandidateOnItsOwnCopyAsTheChosenNetworkIsTrained()
+    {
+        using FeatureCache cache = FeatureCache.Build(_network, _split, Calibration(32));
+        using FeatureCache holdout = FeatureCache.Build(_network, _split, Calibration(48), inputsOnly: true);
+        FeatureDetector[] detectors = Enumerable.Range(1, 3).Select(k => FeatureDetector.Train(cache, k, 10, steps: 100)).ToArray();
+        try
+        {
+            bool[][] masks = [RandomMask(48, 0.5, 1), RandomMask(96, 0.5, 2), RandomMask(192, 0.5, 3)];
+            var options = new ConstraintTrainingOptions { Steps = 10, Seed = 4 };
+            using var scorer = new CandidateScorer(_network, _split, cache, holdout, detectors, options, MemoryFormat.Contiguous);
+            using var untrainedOnly = new CandidateScorer(_network, _split, cache, holdout, null, null, MemoryFormat.Contiguous);
+
+            CandidateScore score = scorer.Score(masks);
+            // The dense network is untouched: its untrained score equals a scorer's that never trained.
+            CandidateScore plain = untrainedOnly.Score(masks);
+            Assert.Equal(plain.Untrained, score.Untrained);
+            Assert.True(double.IsNaN(plain.Trained));
+            Assert.Equal(plain.Untrained, plain.Error);
+
+            // The trained score is the error of the network that constraint training leaves: done here by hand.
+            using ResNet20 copy = Settled();
+            copy.Gates.Mode = GateMode.FixedMasks;
+            for (int k = 0; k < 3; k++) _split.ApplyToGates(copy, k, masks[k]);
+            IReadOnlyList<ConstraintResult> results = ConstraintTraining.Run(copy, _split, cache, detectors, options);
+            Assert.Contains(results, r => !r.Reverted); // the comparison below is of trained weights, not of the dense ones put back
+            Assert.Equal(ClassifierError(copy, holdout), score.Trained, 6);
+            Assert.Equal(score.Trained, score.Error);
+            output.WriteLine($"holdout error {score.Untrained:P1} untrained, {score.Trained:P1} after constraint training");
+
+            // Memoised: the same masks score the same without training again.
+            double seconds = scorer.TrainingSeconds;
+            Assert.Equal(score, scorer.Score(masks.Select(m => (bool[])m.Clone()).ToArray()));
+            Assert.Equal(seconds, scorer.TrainingSeconds);
+            Assert.Equal(1, scorer.Count);
+        }
+        finally
+        {
+            foreach (FeatureDetector d in detectors) d.Dispose();
+        }
+    }
 }

@@ -58,6 +58,13 @@ public sealed record EmoOptions
     /// <summary>R* values (evenly spaced up to the largest reachable gain) whose GPIR assemblies form divide and conquer's whole-network front.</summary>
     public int HypervolumePoints { get; init; } = 16;
 
+    /// <summary>
+    /// Whether the candidates behind both searches' hypervolume curves are constraint-trained (the same
+    /// training the chosen network gets) before they are scored (<c>hv_constraint_training</c>; only
+    /// with <see cref="ConstraintTraining"/>). Untrained scores are recorded beside them either way.
+    /// </summary>
+    public bool HypervolumeConstraintTraining { get; init; } = true;
+
     /// <summary>Threads for the searches (0: libtorch's current count); sub-network searches share them out.</summary>
     public int Threads { get; init; }
 

@@ -92,11 +92,7 @@ public static class EmoPlanner
         var problems = new List<SubNetworkProblem>();
         try
         {
-            for (int k = 0; k < K; k++)
-            {
-                FeatureDetector detector = FeatureDetector.Train(cache, k + 1, split.Structure.Classes, options.DetectorSteps);
-                detectors.Add(detector);
-            }
+            detectors.AddRange(TrainDetectors(split, cache, options));
             for (int k = 0; k < K; k++)
             {
                 if (split.Parts[k].BitCount == 0)
@@ -123,14 +119,7 @@ public static class EmoPlanner
             log($"EMO: {evaluations} evaluations in {seconds:0.0} s ({evaluations / Math.Max(seconds, 1e-9):0.0}/s)");
 
             // Assemblies are scored with the real classifier on the held-out images (or the calibration ones).
-            using var whole = new WholeNetworkProblem(split, Copy(network, memoryFormat), holdout ?? cache, memoryFormat);
-            var errorCache = new Dictionary<string, double>();
-            double WholeError(bool[][] masks)
-            {
-                string key = string.Join("|", masks.Select(EvaluationArchive.Key));
-                if (!errorCache.TryGetValue(key, out double e)) errorCache[key] = e = whole.Error(masks);
-                return e;
-            }
+            using var scorer = Scorer(network, split, cache, holdout, detectors, options, memoryFormat);
 
             // The choice at R*, from the fronts of everything each search evaluated.
             IReadOnlyList<ArchivedMask>[] fronts = problems.Select(p => p.Archive.Front()).ToArray();
@@ -145,25 +134,19 @@ public static class EmoPlanner
 
             // Hypervolume in the whole-network space against evaluations: every assembly evaluated so far counts.
             var hvClock = Stopwatch.StartNew();
-            var curve = new JsonArray();
-            int generations = options.Generations;
-            var assembled = new Dictionary<string, (double Error, double Fraction)>();
-            foreach (int g in Enumerable.Range(0, generations + 1).Where(g => g % options.HypervolumeEvery == 0 || g == generations))
+            var curve = new HypervolumeCurve();
+            foreach (int g in Enumerable.Range(0, options.Generations + 1).Where(g => g % options.HypervolumeEvery == 0 || g == options.Generations))
             {
                 int prefix = 1 + options.Population * (g + 1);
-                foreach ((string key, double error, double fraction) in Assemble(split, problems, problems.Select(p => p.Archive.Front(prefix)).ToArray(),
-                             options.HypervolumePoints, WholeError))
-                    assembled[key] = (error, fraction);
-                double hv = Hypervolume.Compute2D(assembled.Values.Select(p => new[] { p.Error, p.Fraction }).ToArray(), HypervolumeReference[0], HypervolumeReference[1]);
-                curve.Add(new JsonArray((long)prefix * K, hv));
+                foreach ((string key, bool[][] masks) in Assemble(split, problems, problems.Select(p => p.Archive.Front(prefix)).ToArray(), options.HypervolumePoints))
+                    curve.Add(key, scorer.Score(masks), (double)split.WholeMacs(masks) / split.FullMacs);
+                curve.Mark((long)prefix * K);
             }
-            double[][] all = assembled.Values.Select(p => new[] { p.Error, p.Fraction }).ToArray();
-            var finalFront = PruneGen.Search.Pareto.Dominance.NonDominated(all).OrderBy(p => p[1]).Select(p => (p[0], p[1])).ToArray();
             double hvSeconds = hvClock.Elapsed.TotalSeconds;
-            int assembledCount = errorCache.Count;
-            log($"EMO: hypervolume curve from {assembledCount} assembled networks evaluated with the classifier in {hvSeconds:0.0} s");
+            log($"EMO: hypervolume curve from {scorer.Count} assembled networks evaluated with the classifier in {hvSeconds:0.0} s" +
+                (scorer.Trains ? $" ({scorer.TrainingSeconds:0.0} s of constraint training); final {curve.Final:0.000} ({curve.FinalUntrained:0.000} untrained)" : $"; final {curve.Final:0.000}"));
 
-            double chosenError = WholeError(chosen);
+            double chosenError = scorer.Score(chosen).Untrained;
             long chosenMacs = split.WholeMacs(chosen);
             var parts = new JsonArray();
             for (int k = 0; k < K; k++)
@@ -209,16 +192,9 @@ public static class EmoPlanner
                     ["total_impairment"] = choice.TotalImpairment,
                     ["uniform_total_impairment"] = double.IsFinite(uniform) ? uniform : null,
                 },
-                ["hv_data"] = holdout is null ? "calibration" : "holdout",
-                ["hv_images"] = (holdout ?? cache).Count,
                 ["choice_error"] = chosenError,
-                ["hv_reference"] = new JsonArray(HypervolumeReference[0], HypervolumeReference[1]),
-                ["hv_curve"] = curve,
-                ["hv_final"] = curve.Count > 0 ? curve[^1]![1]!.GetValue<double>() : 0,
-                ["hv_assembled_networks"] = assembledCount,
-                ["hv_seconds"] = hvSeconds,
-                ["whole_front"] = Pairs(finalFront),
             };
+            curve.AddFacts(facts, holdout ?? cache, holdout is not null, scorer, hvSeconds);
             return new EmoPlan(chosen, detectors.ToArray(), facts);
         }
         catch
@@ -257,66 +233,58 @@ public static class EmoPlanner
         log($"EMO whole-network baseline: {result.Evaluations} evaluations in {seconds:0.0} s ({result.Evaluations / Math.Max(seconds, 1e-9):0.0}/s)");
 
         // Hypervolume at divide and conquer's checkpoints: every front member put forward so far, scored
-        // with the classifier on the held-out images (the calibration error it was searched with when none).
+        // with the classifier on the held-out images (the calibration images when none), and trained as
+        // divide and conquer's assemblies are (detectors trained here only for that).
         var hvClock = Stopwatch.StartNew();
-        using WholeNetworkProblem? scorer = holdout is null ? null : new WholeNetworkProblem(split, Copy(network, memoryFormat), holdout, memoryFormat);
-        var scored = new Dictionary<string, (double Error, double Fraction)>();
-        (double Error, double Fraction) Score(ArchivedMask c)
+        FeatureDetector[] detectors = TrainsCandidates(options) ? TrainDetectors(split, cache, options) : [];
+        var curve = new HypervolumeCurve();
+        try
         {
-            string key = EvaluationArchive.Key(c.Mask);
-            if (!scored.TryGetValue(key, out var point))
-                scored[key] = point = (scorer?.Error(split.SplitMask(c.Mask)) ?? c.Error, (double)c.Macs / split.FullMacs);
-            return point;
-        }
-        var curve = new JsonArray();
-        foreach (int g in Enumerable.Range(0, options.Generations + 1).Where(g => g % options.HypervolumeEvery == 0 || g == options.Generations))
-        {
-            int prefix = 1 + options.Population * K * (g + 1); // after generation K*(g+1) - 1: divide and conquer's evaluations at its generation g
-            foreach (ArchivedMask c in problem.Archive.Front(prefix)) Score(c);
-            double hv = Hypervolume.Compute2D(scored.Values.Select(p => new[] { p.Error, p.Fraction }).ToArray(), HypervolumeReference[0], HypervolumeReference[1]);
-            curve.Add(new JsonArray((long)prefix, hv));
-        }
-        double hvSeconds = hvClock.Elapsed.TotalSeconds;
-        log($"EMO whole-network baseline: hypervolume curve from {scored.Count} front members scored in {hvSeconds:0.0} s");
-        double[][] all = scored.Values.Select(p => new[] { p.Error, p.Fraction }).ToArray();
-        var wholeFront = PruneGen.Search.Pareto.Dominance.NonDominated(all).OrderBy(p => p[1]).Select(p => (p[0], p[1])).ToArray();
+            using var scorer = Scorer(network, split, cache, holdout, detectors, options, memoryFormat);
+            foreach (int g in Enumerable.Range(0, options.Generations + 1).Where(g => g % options.HypervolumeEvery == 0 || g == options.Generations))
+            {
+                int prefix = 1 + options.Population * K * (g + 1); // after generation K*(g+1) - 1: divide and conquer's evaluations at its generation g
+                foreach (ArchivedMask c in problem.Archive.Front(prefix))
+                    curve.Add(EvaluationArchive.Key(c.Mask), scorer.Score(split.SplitMask(c.Mask)), (double)c.Macs / split.FullMacs);
+                curve.Mark(prefix);
+            }
+            double hvSeconds = hvClock.Elapsed.TotalSeconds;
+            log($"EMO whole-network baseline: hypervolume curve from {scorer.Count} front members scored in {hvSeconds:0.0} s" +
+                (scorer.Trains ? $" ({scorer.TrainingSeconds:0.0} s of constraint training); final {curve.Final:0.000} ({curve.FinalUntrained:0.000} untrained)" : $"; final {curve.Final:0.000}"));
+            IReadOnlyList<ArchivedMask> front = problem.Archive.Front();
+            long required = Gpir.RequiredGain(options.MacsReduction, split.FullMacs);
+            ArchivedMask? pick = front.Where(c => split.FullMacs - c.Macs >= required).OrderByDescending(c => c.Macs).ThenBy(c => c.Error).FirstOrDefault();
+            bool reached = pick is not null;
+            pick ??= front.OrderBy(c => c.Macs).ThenBy(c => c.Error).First();
+            if (!reached) log($"EMO whole-network baseline: no front member removes {required:N0} MACs; taking the one that removes most");
+            bool[][] chosen = split.SplitMask(pick.Mask);
 
-        IReadOnlyList<ArchivedMask> front = problem.Archive.Front();
-        long required = Gpir.RequiredGain(options.MacsReduction, split.FullMacs);
-        ArchivedMask? pick = front.Where(c => split.FullMacs - c.Macs >= required).OrderByDescending(c => c.Macs).ThenBy(c => c.Error).FirstOrDefault();
-        bool reached = pick is not null;
-        pick ??= front.OrderBy(c => c.Macs).ThenBy(c => c.Error).First();
-        if (!reached) log($"EMO whole-network baseline: no front member removes {required:N0} MACs; taking the one that removes most");
-        bool[][] chosen = split.SplitMask(pick.Mask);
-
-        var facts = new JsonObject
+            var facts = new JsonObject
+            {
+                ["search"] = "whole_network",
+                ["macs_reduction"] = options.MacsReduction,
+                ["required_gain_macs"] = required,
+                ["reached"] = reached,
+                ["gain_macs"] = split.FullMacs - pick.Macs,
+                ["achieved_reduction"] = (double)(split.FullMacs - pick.Macs) / split.FullMacs,
+                ["calibration_images"] = cache.Count,
+                ["population"] = options.Population,
+                ["generations"] = generations,
+                ["evaluations"] = result.Evaluations,
+                ["search_seconds"] = seconds,
+                ["evaluations_per_second"] = result.Evaluations / Math.Max(seconds, 1e-9),
+                ["threads"] = threads,
+                ["dense_error"] = result.DenseError,
+                ["calibration_error"] = pick.Error,
+                ["choice_error"] = scorer.Score(chosen).Untrained,
+            };
+            curve.AddFacts(facts, holdout ?? cache, holdout is not null, scorer, hvSeconds);
+            return new EmoPlan(chosen, [], facts);
+        }
+        finally
         {
-            ["search"] = "whole_network",
-            ["macs_reduction"] = options.MacsReduction,
-            ["required_gain_macs"] = required,
-            ["reached"] = reached,
-            ["gain_macs"] = split.FullMacs - pick.Macs,
-            ["achieved_reduction"] = (double)(split.FullMacs - pick.Macs) / split.FullMacs,
-            ["calibration_images"] = cache.Count,
-            ["population"] = options.Population,
-            ["generations"] = generations,
-            ["evaluations"] = result.Evaluations,
-            ["search_seconds"] = seconds,
-            ["evaluations_per_second"] = result.Evaluations / Math.Max(seconds, 1e-9),
-            ["threads"] = threads,
-            ["dense_error"] = result.DenseError,
-            ["calibration_error"] = pick.Error,
-            ["hv_data"] = holdout is null ? "calibration" : "holdout",
-            ["hv_images"] = (holdout ?? cache).Count,
-            ["choice_error"] = Score(pick).Error,
-            ["hv_scored_networks"] = scored.Count,
-            ["hv_seconds"] = hvSeconds,
-            ["hv_reference"] = new JsonArray(HypervolumeReference[0], HypervolumeReference[1]),
-            ["hv_curve"] = curve,
-            ["hv_final"] = curve.Count > 0 ? curve[^1]![1]!.GetValue<double>() : 0,
-            ["whole_front"] = Pairs(wholeFront),
-        };
-        return new EmoPlan(chosen, [], facts);
+            foreach (FeatureDetector d in detectors) d.Dispose();
+        }
     }
 
     private static GpirFront[] ToGpirFronts(SubNetworkSplit split, IReadOnlyList<SubNetworkProblem> problems, IReadOnlyList<IReadOnlyList<ArchivedMask>> fronts) =>
@@ -327,9 +295,9 @@ public static class EmoPlanner
                 fronts[k].Select(c => new GpirMember(c.Error - dense, problems[k].DenseMacs - c.Macs)).ToArray());
         }).ToArray();
 
-    /// <summary>GPIR assemblies at evenly spaced R* (dense included), evaluated with the real classifier: key, error, MAC fraction kept.</summary>
-    private static IEnumerable<(string Key, double Error, double Fraction)> Assemble(SubNetworkSplit split, IReadOnlyList<SubNetworkProblem> problems,
-        IReadOnlyList<IReadOnlyList<ArchivedMask>> fronts, int count, Func<bool[][], double> error)
+    /// <summary>GPIR assemblies at evenly spaced R* (dense included), each once: key and masks.</summary>
+    private static IEnumerable<(string Key, bool[][] Masks)> Assemble(SubNetworkSplit split, IReadOnlyList<SubNetworkProblem> problems,
+        IReadOnlyList<IReadOnlyList<ArchivedMask>> fronts, int count)
     {
         GpirFront[] gpir = ToGpirFronts(split, problems, fronts);
         long reachable = Gpir.MaxReachableGain(gpir);
@@ -339,9 +307,32 @@ public static class EmoPlanner
             GpirChoice choice = Gpir.Solve(gpir, reachable * i / count);
             bool[][] masks = Enumerable.Range(0, fronts.Count).Select(k => fronts[k][choice.MemberIndices[k]].Mask).ToArray();
             string key = string.Join("|", masks.Select(EvaluationArchive.Key));
-            if (seen.Add(key)) yield return (key, error(masks), (double)split.WholeMacs(masks) / split.FullMacs);
+            if (seen.Add(key)) yield return (key, masks);
         }
     }
+
+    /// <summary>Whether the hypervolume's candidates are constraint-trained before they are scored.</summary>
+    private static bool TrainsCandidates(EmoOptions options) => options.ConstraintTraining && options.HypervolumeConstraintTraining;
+
+    private static FeatureDetector[] TrainDetectors(SubNetworkSplit split, FeatureCache cache, EmoOptions options)
+    {
+        var detectors = new List<FeatureDetector>();
+        try
+        {
+            for (int k = 0; k < split.Parts.Count; k++)
+                detectors.Add(FeatureDetector.Train(cache, k + 1, split.Structure.Classes, options.DetectorSteps));
+            return detectors.ToArray();
+        }
+        catch
+        {
+            foreach (FeatureDetector d in detectors) d.Dispose();
+            throw;
+        }
+    }
+
+    private static CandidateScorer Scorer(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, FeatureCache? holdout,
+        IReadOnlyList<FeatureDetector> detectors, EmoOptions options, MemoryFormat memoryFormat) =>
+        new(network, split, cache, holdout ?? cache, detectors, TrainsCandidates(options) ? options.Constraint with { Seed = options.Seed } : null, memoryFormat);
 
     private static JsonArray Pairs(IEnumerable<(double X, double Y)> points) =>
         new(points.Select(p => (JsonNode)new JsonArray(p.X, p.Y)).ToArray());

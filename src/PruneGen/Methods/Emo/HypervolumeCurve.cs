@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using PruneGen.Search.Indicators;
+using PruneGen.Search.Pareto;
+
+namespace PruneGen.Methods.Emo;
+
+/// <summary>
+/// A search's hypervolume against evaluations in the whole-network space (error, MACs kept as a
+/// fraction; reference <see cref="EmoPlanner.HypervolumeReference"/>): candidates are added as the
+/// search puts them forward, and <see cref="Mark"/> records the hypervolume of all of them so far, both
+/// of the counted error (after constraint training where there was some) and of the untrained one.
+/// </summary>
+public sealed class HypervolumeCurve
+{
+    private readonly Dictionary<string, (CandidateScore Score, double Fraction)> _points = new();
+    private readonly JsonArray _counted = new();
+    private readonly JsonArray _untrained = new();
+
+    public double Final { get; private set; }
+    public double FinalUntrained { get; private set; }
+
+    public void Add(string key, CandidateScore score, double macsFraction) => _points[key] = (score, macsFraction);
+
+    /// <summary>Records the hypervolume of every candidate added so far at <paramref name="evaluations"/>.</summary>
+    public void Mark(long evaluations)
+    {
+        Final = Compute(p => p.Score.Error);
+        FinalUntrained = Compute(p => p.Score.Untrained);
+        _counted.Add(new JsonArray(evaluations, Final));
+        _untrained.Add(new JsonArray(evaluations, FinalUntrained));
+    }
+
+    private double Compute(Func<(CandidateScore Score, double Fraction), double> error) =>
+        Hypervolume.Compute2D(_points.Values.Select(p => new[] { error(p), p.Fraction }).ToArray(),
+            EmoPlanner.HypervolumeReference[0], EmoPlanner.HypervolumeReference[1]);
+
+    /// <summary>Non-dominated (error, MACs fraction) pairs by increasing MACs.</summary>
+    private JsonArray Front(Func<CandidateScore, double> error)
+    {
+        double[][] all = _points.Values.Select(p => new[] { error(p.Score), p.Fraction }).ToArray();
+        return new JsonArray(Dominance.NonDominated(all).OrderBy(p => p[1]).Select(p => (JsonNode)new JsonArray(p[0], p[1])).ToArray());
+    }
+
+    /// <summary>
+    /// The run summary's hypervolume facts: <c>hv_curve</c>, <c>hv_final</c> and <c>whole_front</c> of the
+    /// counted error, their <c>_untrained</c> twins, and how the candidates were scored.
+    /// </summary>
+    public void AddFacts(JsonObject facts, FeatureCache scoringImages, bool heldOut, CandidateScorer scorer, double seconds)
+    {
+        facts["hv_data"] = heldOut ? "holdout" : "calibration";
+        facts["hv_images"] = scoringImages.Count;
+        facts["hv_scoring"] = scorer.Trains ? "constraint_trained" : "untrained";
+        facts["hv_reference"] = new JsonArray(EmoPlanner.HypervolumeReference[0], EmoPlanner.HypervolumeReference[1]);
+        facts["hv_curve"] = _counted.DeepClone();
+        facts["hv_final"] = Final;
+        facts["whole_front"] = Front(s => s.Error);
+        facts["hv_curve_untrained"] = _untrained.DeepClone();
+        facts["hv_final_untrained"] = FinalUntrained;
+        facts["whole_front_untrained"] = Front(s => s.Untrained);
+        facts["hv_networks"] = scorer.Count;
+        facts["hv_seconds"] = seconds;
+        facts["hv_constraint_training_seconds"] = scorer.TrainingSeconds;
+    }
+}
