@@ -35,14 +35,21 @@ public abstract class CatExperiment : ExperimentOptions
     [Option("theta's learning rate follows the weights' schedule (false: constant theta_lr, so theta keeps moving to 0 late in training)", Default = true)]
     public bool ThetaFollowsSchedule { get; set; }
 
-    [Option("epoch after which theta is rounded and the gates are decided for good; later epochs train the deterministic network without gates (0 = the last epoch)", Default = 0, Min = 0, Max = 10_000)]
+    [Option("epoch after which theta is rounded and the gates are decided for good; later epochs train the deterministic network without gates (0 = two thirds of the epochs, 4 of 6; the last epoch: --set decision_epoch=<epochs>)", Default = 0, Min = 0, Max = 10_000)]
     public int DecisionEpoch { get; set; }
 
-    [Option("training batches that re-estimate BatchNorm statistics of the deterministic network after each epoch (0 = off)", Default = 0, Min = 0, Max = 100_000)]
+    [Option("training batches that re-estimate BatchNorm statistics of the deterministic network after each epoch (0 = off)", Default = 50, Min = 0, Max = 100_000)]
     public int BnRecalibrationBatches { get; set; }
 
+    /// <summary>
+    /// <see cref="DecisionEpoch"/>, or when it is 0 two thirds of the run's epochs (at least 1): the last
+    /// third trains the decided network in its final form, which the rounding after the last epoch never
+    /// does (ResNet-20, 6 epochs: 1.5 points lost at 1.87x with the rounding after epoch 6).
+    /// </summary>
+    public int EffectiveDecisionEpoch => DecisionEpoch > 0 ? DecisionEpoch : Math.Max(1, (int)Math.Round(Epochs * 2.0 / 3.0));
+
     public TrainingMethod CreateMethod() =>
-        new ComplexityAwareTraining(new CatOptions { Nu = Nu, Alpha = Alpha, Beta = Beta, ThetaTol = ThetaTol, ThetaLr = ThetaLr, Estimator = ThetaEstimator, ThetaFollowsSchedule = ThetaFollowsSchedule, DecisionEpoch = DecisionEpoch, BatchNormRecalibrationBatches = BnRecalibrationBatches });
+        new ComplexityAwareTraining(new CatOptions { Nu = Nu, Alpha = Alpha, Beta = Beta, ThetaTol = ThetaTol, ThetaLr = ThetaLr, Estimator = ThetaEstimator, ThetaFollowsSchedule = ThetaFollowsSchedule, DecisionEpoch = EffectiveDecisionEpoch, BatchNormRecalibrationBatches = BnRecalibrationBatches });
 }
 
 [Experiment("resnet20-cat", Network = typeof(ResNet20), Method = "cat", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,

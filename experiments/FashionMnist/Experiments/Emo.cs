@@ -50,8 +50,8 @@ public abstract class EmoExperiment : OneShotOptions
     [Option("divide and conquer: R* values whose GPIR assemblies form the whole-network front of the hypervolume", Default = 16, Min = 1, Max = 1000)]
     public int HvPoints { get; set; }
 
-    [Option("score both searches' hypervolume candidates after the constraint training the chosen network gets (false: as masked, untrained; untrained scores are recorded either way)", Default = true)]
-    public bool HvConstraintTraining { get; set; }
+    [Option("what is done to both searches' hypervolume candidates before they are scored: batchnorm (statistics re-estimated on the calibration images), constraint_training (as the chosen network; slow) or none (untrained scores are recorded either way)", Default = CandidateRepair.BatchNorm)]
+    public CandidateRepair HvRepair { get; set; }
 
     protected virtual EmoSearchKind Search => EmoSearchKind.DivideAndConquer;
 
@@ -69,7 +69,7 @@ public abstract class EmoExperiment : OneShotOptions
         Constraint = new ConstraintTrainingOptions { Steps = ConstraintSteps, LearningRate = ConstraintLr, Mu = Mu },
         HypervolumeEvery = HvEvery,
         HypervolumePoints = HvPoints,
-        HypervolumeConstraintTraining = HvConstraintTraining,
+        HypervolumeRepair = HvRepair,
         Seed = Seed,
     });
 }

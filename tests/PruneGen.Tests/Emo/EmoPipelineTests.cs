@@ -230,7 +230,7 @@ public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void CandidateScorerTrainsEachCandidateOnItsOwnCopyAsTheChosenNetworkIsTrained()
+    public void CandidateScorerRepairsEachCandidateOnItsOwnCopyAsAskedAndLeavesTheDenseNetworkAlone()
     {
         using FeatureCache cache = FeatureCache.Build(_network, _split, Calibration(32));
         using FeatureCache holdout = FeatureCache.Build(_network, _split, Calibration(48), inputsOnly: true);
@@ -239,31 +239,45 @@ public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
         {
             bool[][] masks = [RandomMask(48, 0.5, 1), RandomMask(96, 0.5, 2), RandomMask(192, 0.5, 3)];
             var options = new ConstraintTrainingOptions { Steps = 10, Seed = 4 };
-            using var scorer = new CandidateScorer(_network, _split, cache, holdout, detectors, options, MemoryFormat.Contiguous);
-            using var untrainedOnly = new CandidateScorer(_network, _split, cache, holdout, null, null, MemoryFormat.Contiguous);
+            using var trained = new CandidateScorer(_network, _split, cache, holdout, CandidateRepair.ConstraintTraining, detectors, options, MemoryFormat.Contiguous);
+            using var recalibrated = new CandidateScorer(_network, _split, cache, holdout, CandidateRepair.BatchNorm, null, options, MemoryFormat.Contiguous);
+            using var untouched = new CandidateScorer(_network, _split, cache, holdout, CandidateRepair.None, null, options, MemoryFormat.Contiguous);
 
-            CandidateScore score = scorer.Score(masks);
-            // The dense network is untouched: its untrained score equals a scorer's that never trained.
-            CandidateScore plain = untrainedOnly.Score(masks);
-            Assert.Equal(plain.Untrained, score.Untrained);
-            Assert.True(double.IsNaN(plain.Trained));
-            Assert.Equal(plain.Untrained, plain.Error);
+            CandidateScore byTraining = trained.Score(masks);
+            CandidateScore byStatistics = recalibrated.Score(masks);
+            CandidateScore plain = untouched.Score(masks);
+            // The dense network is untouched by either repair: the untrained scores agree.
+            Assert.Equal(plain.Untrained, byTraining.Untrained);
+            Assert.Equal(plain.Untrained, byStatistics.Untrained);
+            Assert.Equal(plain.Untrained, plain.Repaired);
 
-            // The trained score is the error of the network that constraint training leaves: done here by hand.
-            using ResNet20 copy = Settled();
-            copy.Gates.Mode = GateMode.FixedMasks;
-            for (int k = 0; k < 3; k++) _split.ApplyToGates(copy, k, masks[k]);
-            IReadOnlyList<ConstraintResult> results = ConstraintTraining.Run(copy, _split, cache, detectors, options);
-            Assert.Contains(results, r => !r.Reverted); // the comparison below is of trained weights, not of the dense ones put back
-            Assert.Equal(ClassifierError(copy, holdout), score.Trained, 6);
-            Assert.Equal(score.Trained, score.Error);
-            output.WriteLine($"holdout error {score.Untrained:P1} untrained, {score.Trained:P1} after constraint training");
+            // Constraint training: the error of the network it leaves, done here by hand.
+            using (ResNet20 copy = Settled())
+            {
+                copy.Gates.Mode = GateMode.FixedMasks;
+                for (int k = 0; k < 3; k++) _split.ApplyToGates(copy, k, masks[k]);
+                IReadOnlyList<ConstraintResult> results = ConstraintTraining.Run(copy, _split, cache, detectors, options);
+                Assert.Contains(results, r => !r.Reverted); // so the comparison is of trained weights, not of the dense ones put back
+                Assert.Equal(ClassifierError(copy, holdout), byTraining.Repaired, 6);
+            }
 
-            // Memoised: the same masks score the same without training again.
-            double seconds = scorer.TrainingSeconds;
-            Assert.Equal(score, scorer.Score(masks.Select(m => (bool[])m.Clone()).ToArray()));
-            Assert.Equal(seconds, scorer.TrainingSeconds);
-            Assert.Equal(1, scorer.Count);
+            // BatchNorm: the masked network with its statistics re-estimated on the calibration images, by hand.
+            using (ResNet20 copy = Settled())
+            {
+                copy.Gates.Mode = GateMode.FixedMasks;
+                for (int k = 0; k < 3; k++) _split.ApplyToGates(copy, k, masks[k]);
+                Assert.Equal(cache.Batches, PruneGen.Training.BatchNormRecalibration.Run(copy, Enumerable.Range(0, cache.Batches).Select(b => cache.Feature(0, b))));
+                copy.eval();
+                Assert.Equal(ClassifierError(copy, holdout), byStatistics.Repaired, 6);
+            }
+            output.WriteLine($"holdout error {plain.Untrained:P1} as masked, {byStatistics.Repaired:P1} with BatchNorm re-estimated, {byTraining.Repaired:P1} after constraint training");
+
+            // Memoised: the same masks score the same without repairing again.
+            double seconds = trained.RepairSeconds;
+            Assert.True(seconds > 0);
+            Assert.Equal(byTraining, trained.Score(masks.Select(m => (bool[])m.Clone()).ToArray()));
+            Assert.Equal(seconds, trained.RepairSeconds);
+            Assert.Equal(1, trained.Count);
         }
         finally
         {

@@ -80,31 +80,31 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
         Assert.Equal(96, facts["hv_images"]!.GetValue<long>());
         for (int i = 1; i < hv.Length; i++) Assert.True(hv[i] >= hv[i - 1] - 1e-12);
         Assert.False(facts["constraint_training"]!["enabled"]!.GetValue<bool>());
-        AssertBothScorings(facts); // its candidates are trained for the curve as divide and conquer's are
+        AssertBothScorings(facts); // its candidates are repaired for the curve as divide and conquer's are
         JsonArray front = facts["whole_front"]!.AsArray();
         Assert.NotEmpty(front);
         Assert.All(front, p => Assert.InRange(p![1]!.GetValue<double>(), 0.0, 1.0));
     }
 
-    /// <summary>The curve counts constraint-trained candidates, with the untrained curve beside it at the same evaluations.</summary>
+    /// <summary>The curve counts repaired candidates (BatchNorm re-estimated by default), with the untrained curve beside it at the same evaluations.</summary>
     private static void AssertBothScorings(JsonObject facts)
     {
-        Assert.Equal("constraint_trained", facts["hv_scoring"]!.GetValue<string>());
+        Assert.Equal("batchnorm", facts["hv_repair"]!.GetValue<string>());
         Assert.Equal(facts["hv_curve"]!.AsArray().Select(p => p![0]!.GetValue<long>()), facts["hv_curve_untrained"]!.AsArray().Select(p => p![0]!.GetValue<long>()));
         Assert.InRange(facts["hv_final_untrained"]!.GetValue<double>(), 0.0, 1.0);
-        Assert.True(facts["hv_constraint_training_seconds"]!.GetValue<double>() > 0);
+        Assert.True(facts["hv_repair_seconds"]!.GetValue<double>() > 0);
         Assert.NotEmpty(facts["whole_front_untrained"]!.AsArray());
     }
 
     [Fact]
-    public void UntrainedScoringLeavesTheCurveAsMasked()
+    public void WithoutRepairTheCurveIsTheUntrainedOne()
     {
-        TrainingOutcome outcome = Train(Small with { HypervolumeConstraintTraining = false, Generations = 1 });
+        TrainingOutcome outcome = Train(Small with { HypervolumeRepair = CandidateRepair.None, Generations = 1 });
         outcome.Network.Dispose();
         JsonObject facts = outcome.Facts[EmoPruning.SearchFact]!.AsObject();
-        Assert.Equal("untrained", facts["hv_scoring"]!.GetValue<string>());
+        Assert.Equal("none", facts["hv_repair"]!.GetValue<string>());
         Assert.Equal(facts["hv_curve"]!.ToJsonString(), facts["hv_curve_untrained"]!.ToJsonString());
-        Assert.Equal(0.0, facts["hv_constraint_training_seconds"]!.GetValue<double>());
+        Assert.Equal(0.0, facts["hv_repair_seconds"]!.GetValue<double>());
     }
 
     [Fact]

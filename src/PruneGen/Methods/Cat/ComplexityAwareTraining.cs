@@ -157,40 +157,22 @@ public sealed class ComplexityAwareTraining : TrainingMethod
     {
         int batches = Options.BatchNormRecalibrationBatches;
         if (batches == 0 || context.TrainingData is not { } data) return;
-        nn.Module module = context.Network.Module;
-        PruneGen.Torch.Modules.BatchNorm2d[] norms = module.modules().OfType<PruneGen.Torch.Modules.BatchNorm2d>().Where(n => n.track_running_stats).ToArray();
-        if (norms.Length == 0) return;
-        double[] momenta = norms.Select(n => n.momentum).ToArray();
         GateMode gates = network.Gates.Mode;
-        bool training = module.training;
+        network.Gates.Mode = GateMode.Hard;
         try
         {
-            using (no_grad())
+            // Batches own their tensors: each is disposed once the recalibration pass has used it.
+            IEnumerable<Tensor> Inputs()
             {
-                foreach (var norm in norms)
-                {
-                    norm.running_mean!.zero_();
-                    norm.running_var!.fill_(1);
-                }
+                foreach (Batch batch in data.Epoch(context.Epoch).Take(batches))
+                    using (batch)
+                        yield return batch.Images;
             }
-            network.Gates.Mode = GateMode.Hard;
-            module.train();
-            int seen = 0;
-            foreach (Batch batch in data.Epoch(context.Epoch).Take(batches))
-            {
-                using Batch owned = batch;
-                using var scope = NewDisposeScope();
-                using var noGrad = no_grad();
-                seen++;
-                foreach (var norm in norms) norm.momentum = 1.0 / seen;
-                ((nn.Module<Tensor, Tensor>)module).call(batch.Images);
-            }
+            BatchNormRecalibration.Run((nn.Module<Tensor, Tensor>)context.Network.Module, Inputs());
         }
         finally
         {
-            for (int i = 0; i < norms.Length; i++) norms[i].momentum = momenta[i];
             network.Gates.Mode = gates;
-            module.train(training);
         }
     }
 

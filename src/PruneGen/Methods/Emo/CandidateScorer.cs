@@ -1,24 +1,37 @@
 using PruneGen.Gates;
 using PruneGen.Structure;
 using PruneGen.Torch;
+using PruneGen.Training;
 using static PruneGen.Torch.torch;
 
 namespace PruneGen.Methods.Emo;
 
-/// <summary>A whole-network candidate's error with the real classifier: as masked, and after constraint training (NaN when not trained).</summary>
-public readonly record struct CandidateScore(double Untrained, double Trained)
+/// <summary>What is done to a whole-network candidate before the score its search's hypervolume counts.</summary>
+public enum CandidateRepair
 {
-    /// <summary>The error the hypervolume counts: after constraint training when there was some.</summary>
-    public double Error => double.IsNaN(Trained) ? Untrained : Trained;
+    /// <summary>Scored as masked: the dense network's weights and BatchNorm statistics.</summary>
+    None,
+
+    /// <summary>
+    /// BatchNorm statistics re-estimated on the calibration images (one forward pass, no gradient): the
+    /// pruned network's activations no longer have the statistics its BatchNorm layers hold, so untouched
+    /// candidates read as far worse than any fine-tuning leaves them.
+    /// </summary>
+    BatchNorm,
+
+    /// <summary>The cross-network constraint training the chosen network gets (METHODS.md section 3: "assemble, constraint-train"); slow: hundreds of optimizer steps per candidate.</summary>
+    ConstraintTraining,
 }
+
+/// <summary>A whole-network candidate's error with the real classifier: as masked, and after its repair (equal to it with <see cref="CandidateRepair.None"/>).</summary>
+public readonly record struct CandidateScore(double Untrained, double Repaired);
 
 /// <summary>
 /// Scores the whole-network candidates behind both searches' hypervolume curves (one mask per
-/// sub-network) with the real classifier on the scoring images. Every candidate is scored as masked
-/// and, when constraint options are given, also after the cross-network constraint training that the
-/// chosen network gets (METHODS.md section 3: "assemble, constraint-train"), on its own copy of the
-/// dense weights. Both searches' candidates go through the same scorer, so the curves compare the masks
-/// the searches find, judged as the networks the method goes on with. Scores are memoised by mask.
+/// sub-network) with the real classifier on the scoring images, as masked and after the
+/// <see cref="CandidateRepair"/> asked for, each on its own copy of the dense weights. Both searches'
+/// candidates go through the same scorer, so the curves compare the masks the searches find, judged
+/// alike. Scores are memoised by mask.
 /// </summary>
 public sealed class CandidateScorer : IDisposable
 {
@@ -27,35 +40,38 @@ public sealed class CandidateScorer : IDisposable
     private readonly FeatureCache _calibration;
     private readonly FeatureCache _scoring;
     private readonly IReadOnlyList<FeatureDetector>? _detectors;
-    private readonly ConstraintTrainingOptions? _constraint;
+    private readonly ConstraintTrainingOptions _constraint;
     private readonly MemoryFormat _memoryFormat;
     private readonly WholeNetworkProblem _untrained;
     private readonly Dictionary<string, CandidateScore> _scores = new();
 
-    /// <param name="network">The dense network (not modified: trained candidates get copies).</param>
+    /// <param name="network">The dense network (not modified: repaired candidates get copies).</param>
+    /// <param name="calibration">The calibration features: inputs of BatchNorm re-estimation and of constraint training.</param>
     /// <param name="scoring">Images the candidates are scored on (held-out, or the calibration ones).</param>
-    /// <param name="detectors">D_1..D_K for constraint training; with <paramref name="constraint"/> null, candidates are scored untrained only.</param>
-    public CandidateScorer(IPrunableNetwork network, SubNetworkSplit split, FeatureCache calibration, FeatureCache scoring,
-        IReadOnlyList<FeatureDetector>? detectors, ConstraintTrainingOptions? constraint, MemoryFormat memoryFormat)
+    /// <param name="detectors">D_1..D_K; needed only for <see cref="CandidateRepair.ConstraintTraining"/>.</param>
+    public CandidateScorer(IPrunableNetwork network, SubNetworkSplit split, FeatureCache calibration, FeatureCache scoring, CandidateRepair repair,
+        IReadOnlyList<FeatureDetector>? detectors, ConstraintTrainingOptions constraint, MemoryFormat memoryFormat)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(calibration);
         ArgumentNullException.ThrowIfNull(scoring);
-        if (constraint is not null && (detectors is null || detectors.Count != split.Parts.Count))
+        ArgumentNullException.ThrowIfNull(constraint);
+        if (!Enum.IsDefined(repair)) throw new ArgumentOutOfRangeException(nameof(repair), repair, "unknown candidate repair");
+        if (repair == CandidateRepair.ConstraintTraining && (detectors is null || detectors.Count != split.Parts.Count))
             throw new ArgumentException($"constraint-trained scoring needs one detector per sub-network ({split.Parts.Count})", nameof(detectors));
         (_network, _split, _calibration, _scoring, _detectors, _constraint, _memoryFormat) = (network, split, calibration, scoring, detectors, constraint, memoryFormat);
+        Repair = repair;
         _untrained = new WholeNetworkProblem(split, EmoPlanner.Copy(network, memoryFormat), scoring, memoryFormat);
     }
 
-    /// <summary>Whether candidates are constraint-trained before the score the hypervolume counts.</summary>
-    public bool Trains => _constraint is not null;
+    public CandidateRepair Repair { get; }
 
     /// <summary>Distinct candidates scored so far.</summary>
     public int Count => _scores.Count;
 
-    /// <summary>Seconds spent constraint-training candidates.</summary>
-    public double TrainingSeconds { get; private set; }
+    /// <summary>Seconds spent repairing candidates (not scoring them).</summary>
+    public double RepairSeconds { get; private set; }
 
     public CandidateScore Score(IReadOnlyList<bool[]> partMasks)
     {
@@ -63,22 +79,37 @@ public sealed class CandidateScorer : IDisposable
         string key = string.Join("|", partMasks.Select(EvaluationArchive.Key));
         if (_scores.TryGetValue(key, out CandidateScore known)) return known;
         double untrained = _untrained.Error(partMasks);
-        double trained = _constraint is null ? double.NaN : TrainedError(partMasks);
-        return _scores[key] = new CandidateScore(untrained, trained);
+        double repaired = Repair == CandidateRepair.None ? untrained : RepairedError(partMasks);
+        return _scores[key] = new CandidateScore(untrained, repaired);
     }
 
-    private double TrainedError(IReadOnlyList<bool[]> partMasks)
+    private double RepairedError(IReadOnlyList<bool[]> partMasks)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         IPrunableNetwork copy = EmoPlanner.Copy(_network, _memoryFormat);
-        // The problem owns the copy from here on and disposes it, also when training throws.
+        // The problem owns the copy from here on and disposes it, also when the repair throws.
         using var problem = new WholeNetworkProblem(_split, copy, _scoring, _memoryFormat);
-        copy.Gates.Mode = GateMode.FixedMasks;
-        for (int k = 0; k < _split.Parts.Count; k++) _split.ApplyToGates(copy, k, partMasks[k]);
-        ConstraintTraining.Run(copy, _split, _calibration, _detectors!, _constraint!);
-        TrainingSeconds += clock.Elapsed.TotalSeconds;
-        // Scored on a slimmed copy of the trained weights: the same outputs as the masked gates.
-        return problem.Error(partMasks);
+        if (Repair == CandidateRepair.ConstraintTraining)
+        {
+            copy.Gates.Mode = GateMode.FixedMasks;
+            for (int k = 0; k < _split.Parts.Count; k++) _split.ApplyToGates(copy, k, partMasks[k]);
+            ConstraintTraining.Run(copy, _split, _calibration, _detectors!, _constraint);
+            RepairSeconds += clock.Elapsed.TotalSeconds;
+            // Scored on a slimmed copy of the trained weights: the same outputs as the masked gates.
+            return problem.Error(partMasks);
+        }
+        IPrunableNetwork slim = MaskedForward.ForMasks(copy, _split, partMasks, _memoryFormat);
+        try
+        {
+            BatchNormRecalibration.Run((nn.Module<Tensor, Tensor>)slim,
+                Enumerable.Range(0, _calibration.Batches).Select(b => _calibration.Feature(0, b)));
+            RepairSeconds += clock.Elapsed.TotalSeconds;
+            return WholeNetworkProblem.ClassifierError(slim, _split, _scoring);
+        }
+        finally
+        {
+            if (!ReferenceEquals(slim, copy)) ((nn.Module)slim).Dispose();
+        }
     }
 
     public void Dispose() => _untrained.Dispose();

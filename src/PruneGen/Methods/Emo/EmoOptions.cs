@@ -59,11 +59,11 @@ public sealed record EmoOptions
     public int HypervolumePoints { get; init; } = 16;
 
     /// <summary>
-    /// Whether the candidates behind both searches' hypervolume curves are constraint-trained (the same
-    /// training the chosen network gets) before they are scored (<c>hv_constraint_training</c>; only
-    /// with <see cref="ConstraintTraining"/>). Untrained scores are recorded beside them either way.
+    /// What is done to the candidates behind both searches' hypervolume curves before they are scored
+    /// (<c>hv_repair</c>; constraint training only with <see cref="ConstraintTraining"/>). Untrained
+    /// scores are recorded beside them either way.
     /// </summary>
-    public bool HypervolumeConstraintTraining { get; init; } = true;
+    public CandidateRepair HypervolumeRepair { get; init; } = CandidateRepair.BatchNorm;
 
     /// <summary>Threads for the searches (0: libtorch's current count); sub-network searches share them out.</summary>
     public int Threads { get; init; }
@@ -85,6 +85,7 @@ public sealed record EmoOptions
         if (DetectorSteps < 0) throw new ArgumentOutOfRangeException("detector_steps", DetectorSteps, "detector steps cannot be negative");
         if (HypervolumeEvery < 1) throw new ArgumentOutOfRangeException("hv_every", HypervolumeEvery, "must be at least 1");
         if (HypervolumePoints < 1) throw new ArgumentOutOfRangeException("hv_points", HypervolumePoints, "must be at least 1");
+        if (!Enum.IsDefined(HypervolumeRepair)) throw new ArgumentOutOfRangeException("hv_repair", HypervolumeRepair, "unknown repair: none, batchnorm or constraint_training");
         if (Threads < 0) throw new ArgumentOutOfRangeException("threads", Threads, "cannot be negative");
         ArgumentNullException.ThrowIfNull(Constraint);
     }

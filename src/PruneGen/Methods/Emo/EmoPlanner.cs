@@ -144,7 +144,7 @@ public static class EmoPlanner
             }
             double hvSeconds = hvClock.Elapsed.TotalSeconds;
             log($"EMO: hypervolume curve from {scorer.Count} assembled networks evaluated with the classifier in {hvSeconds:0.0} s" +
-                (scorer.Trains ? $" ({scorer.TrainingSeconds:0.0} s of constraint training); final {curve.Final:0.000} ({curve.FinalUntrained:0.000} untrained)" : $"; final {curve.Final:0.000}"));
+                $" ({scorer.Repair} repair: {scorer.RepairSeconds:0.0} s); final {curve.Final:0.000} ({curve.FinalUntrained:0.000} untrained)");
 
             double chosenError = scorer.Score(chosen).Untrained;
             long chosenMacs = split.WholeMacs(chosen);
@@ -236,7 +236,7 @@ public static class EmoPlanner
         // with the classifier on the held-out images (the calibration images when none), and trained as
         // divide and conquer's assemblies are (detectors trained here only for that).
         var hvClock = Stopwatch.StartNew();
-        FeatureDetector[] detectors = TrainsCandidates(options) ? TrainDetectors(split, cache, options) : [];
+        FeatureDetector[] detectors = RepairOf(options) == CandidateRepair.ConstraintTraining ? TrainDetectors(split, cache, options) : [];
         var curve = new HypervolumeCurve();
         try
         {
@@ -250,7 +250,7 @@ public static class EmoPlanner
             }
             double hvSeconds = hvClock.Elapsed.TotalSeconds;
             log($"EMO whole-network baseline: hypervolume curve from {scorer.Count} front members scored in {hvSeconds:0.0} s" +
-                (scorer.Trains ? $" ({scorer.TrainingSeconds:0.0} s of constraint training); final {curve.Final:0.000} ({curve.FinalUntrained:0.000} untrained)" : $"; final {curve.Final:0.000}"));
+                $" ({scorer.Repair} repair: {scorer.RepairSeconds:0.0} s); final {curve.Final:0.000} ({curve.FinalUntrained:0.000} untrained)");
             IReadOnlyList<ArchivedMask> front = problem.Archive.Front();
             long required = Gpir.RequiredGain(options.MacsReduction, split.FullMacs);
             ArchivedMask? pick = front.Where(c => split.FullMacs - c.Macs >= required).OrderByDescending(c => c.Macs).ThenBy(c => c.Error).FirstOrDefault();
@@ -311,8 +311,9 @@ public static class EmoPlanner
         }
     }
 
-    /// <summary>Whether the hypervolume's candidates are constraint-trained before they are scored.</summary>
-    private static bool TrainsCandidates(EmoOptions options) => options.ConstraintTraining && options.HypervolumeConstraintTraining;
+    /// <summary>The repair of the hypervolume's candidates: constraint training only where the run constraint-trains its choice.</summary>
+    private static CandidateRepair RepairOf(EmoOptions options) =>
+        options.HypervolumeRepair == CandidateRepair.ConstraintTraining && !options.ConstraintTraining ? CandidateRepair.None : options.HypervolumeRepair;
 
     private static FeatureDetector[] TrainDetectors(SubNetworkSplit split, FeatureCache cache, EmoOptions options)
     {
@@ -332,7 +333,7 @@ public static class EmoPlanner
 
     private static CandidateScorer Scorer(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, FeatureCache? holdout,
         IReadOnlyList<FeatureDetector> detectors, EmoOptions options, MemoryFormat memoryFormat) =>
-        new(network, split, cache, holdout ?? cache, detectors, TrainsCandidates(options) ? options.Constraint with { Seed = options.Seed } : null, memoryFormat);
+        new(network, split, cache, holdout ?? cache, RepairOf(options), detectors, options.Constraint with { Seed = options.Seed }, memoryFormat);
 
     private static JsonArray Pairs(IEnumerable<(double X, double Y)> points) =>
         new(points.Select(p => (JsonNode)new JsonArray(p.X, p.Y)).ToArray());

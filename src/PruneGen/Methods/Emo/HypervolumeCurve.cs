@@ -8,7 +8,7 @@ namespace PruneGen.Methods.Emo;
 /// A search's hypervolume against evaluations in the whole-network space (error, MACs kept as a
 /// fraction; reference <see cref="EmoPlanner.HypervolumeReference"/>): candidates are added as the
 /// search puts them forward, and <see cref="Mark"/> records the hypervolume of all of them so far, both
-/// of the counted error (after constraint training where there was some) and of the untrained one.
+/// of the counted error (after the candidates' repair) and of the untrained one.
 /// </summary>
 public sealed class HypervolumeCurve
 {
@@ -24,7 +24,7 @@ public sealed class HypervolumeCurve
     /// <summary>Records the hypervolume of every candidate added so far at <paramref name="evaluations"/>.</summary>
     public void Mark(long evaluations)
     {
-        Final = Compute(p => p.Score.Error);
+        Final = Compute(p => p.Score.Repaired);
         FinalUntrained = Compute(p => p.Score.Untrained);
         _counted.Add(new JsonArray(evaluations, Final));
         _untrained.Add(new JsonArray(evaluations, FinalUntrained));
@@ -43,22 +43,30 @@ public sealed class HypervolumeCurve
 
     /// <summary>
     /// The run summary's hypervolume facts: <c>hv_curve</c>, <c>hv_final</c> and <c>whole_front</c> of the
-    /// counted error, their <c>_untrained</c> twins, and how the candidates were scored.
+    /// counted (repaired) error, their <c>_untrained</c> twins, and how the candidates were repaired.
     /// </summary>
     public void AddFacts(JsonObject facts, FeatureCache scoringImages, bool heldOut, CandidateScorer scorer, double seconds)
     {
         facts["hv_data"] = heldOut ? "holdout" : "calibration";
         facts["hv_images"] = scoringImages.Count;
-        facts["hv_scoring"] = scorer.Trains ? "constraint_trained" : "untrained";
+        facts["hv_repair"] = RepairName(scorer.Repair);
         facts["hv_reference"] = new JsonArray(EmoPlanner.HypervolumeReference[0], EmoPlanner.HypervolumeReference[1]);
         facts["hv_curve"] = _counted.DeepClone();
         facts["hv_final"] = Final;
-        facts["whole_front"] = Front(s => s.Error);
+        facts["whole_front"] = Front(s => s.Repaired);
         facts["hv_curve_untrained"] = _untrained.DeepClone();
         facts["hv_final_untrained"] = FinalUntrained;
         facts["whole_front_untrained"] = Front(s => s.Untrained);
         facts["hv_networks"] = scorer.Count;
         facts["hv_seconds"] = seconds;
-        facts["hv_constraint_training_seconds"] = scorer.TrainingSeconds;
+        facts["hv_repair_seconds"] = scorer.RepairSeconds;
     }
+
+    /// <summary>The option value and fact of a repair: none, batchnorm or constraint_training.</summary>
+    public static string RepairName(CandidateRepair repair) => repair switch
+    {
+        CandidateRepair.BatchNorm => "batchnorm",
+        CandidateRepair.ConstraintTraining => "constraint_training",
+        _ => "none",
+    };
 }

@@ -160,21 +160,27 @@ public sealed class WholeNetworkProblem : ISubNetworkProblem, IDisposable
         IPrunableNetwork network = MaskedForward.ForMasks(_copy, _split, partMasks, _memoryFormat);
         try
         {
-            long wrong = 0;
-            using var noGrad = no_grad();
-            for (int b = 0; b < _cache.Batches; b++)
-            {
-                using var scope = NewDisposeScope();
-                Tensor logits = MaskedForward.Run(network, _split, 0, _split.Parts.Count - 1, _cache.Feature(0, b), throughTail: true);
-                Tensor labels = _cache.Labels(b);
-                wrong += labels.size(0) - logits.argmax(1).eq(labels).sum().ToInt64();
-            }
-            return (double)wrong / _cache.Count;
+            return ClassifierError(network, _split, _cache);
         }
         finally
         {
             if (!ReferenceEquals(network, _copy)) ((nn.Module)network).Dispose();
         }
+    }
+
+    /// <summary>Classifier error of <paramref name="network"/> (in evaluation mode, gates as set) on a cache's images.</summary>
+    public static double ClassifierError(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache)
+    {
+        long wrong = 0;
+        using var noGrad = no_grad();
+        for (int b = 0; b < cache.Batches; b++)
+        {
+            using var scope = NewDisposeScope();
+            Tensor logits = MaskedForward.Run(network, split, 0, split.Parts.Count - 1, cache.Feature(0, b), throughTail: true);
+            Tensor labels = cache.Labels(b);
+            wrong += labels.size(0) - logits.argmax(1).eq(labels).sum().ToInt64();
+        }
+        return (double)wrong / cache.Count;
     }
 
     public void Dispose() => ((nn.Module)_copy).Dispose();
