@@ -89,7 +89,7 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
     /// <summary>The curve counts repaired candidates (BatchNorm re-estimated by default), with the untrained curve beside it at the same evaluations.</summary>
     private static void AssertBothScorings(JsonObject facts)
     {
-        Assert.Equal("batchnorm", facts["hv_repair"]!.GetValue<string>());
+        Assert.Equal("batch_norm", facts["hv_repair"]!.GetValue<string>());
         Assert.Equal(facts["hv_curve"]!.AsArray().Select(p => p![0]!.GetValue<long>()), facts["hv_curve_untrained"]!.AsArray().Select(p => p![0]!.GetValue<long>()));
         Assert.InRange(facts["hv_final_untrained"]!.GetValue<double>(), 0.0, 1.0);
         Assert.True(facts["hv_repair_seconds"]!.GetValue<double>() > 0);

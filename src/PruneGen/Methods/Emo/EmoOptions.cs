@@ -85,7 +85,7 @@ public sealed record EmoOptions
         if (DetectorSteps < 0) throw new ArgumentOutOfRangeException("detector_steps", DetectorSteps, "detector steps cannot be negative");
         if (HypervolumeEvery < 1) throw new ArgumentOutOfRangeException("hv_every", HypervolumeEvery, "must be at least 1");
         if (HypervolumePoints < 1) throw new ArgumentOutOfRangeException("hv_points", HypervolumePoints, "must be at least 1");
-        if (!Enum.IsDefined(HypervolumeRepair)) throw new ArgumentOutOfRangeException("hv_repair", HypervolumeRepair, "unknown repair: none, batchnorm or constraint_training");
+        if (!Enum.IsDefined(HypervolumeRepair)) throw new ArgumentOutOfRangeException("hv_repair", HypervolumeRepair, "unknown repair: none, batch_norm or constraint_training");
         if (Threads < 0) throw new ArgumentOutOfRangeException("threads", Threads, "cannot be negative");
         ArgumentNullException.ThrowIfNull(Constraint);
     }

@@ -62,10 +62,10 @@ public sealed class HypervolumeCurve
         facts["hv_repair_seconds"] = scorer.RepairSeconds;
     }
 
-    /// <summary>The option value and fact of a repair: none, batchnorm or constraint_training.</summary>
+    /// <summary>The option value and fact of a repair: none, batch_norm or constraint_training.</summary>
     public static string RepairName(CandidateRepair repair) => repair switch
     {
-        CandidateRepair.BatchNorm => "batchnorm",
+        CandidateRepair.BatchNorm => "batch_norm",
         CandidateRepair.ConstraintTraining => "constraint_training",
         _ => "none",
     };
