@@ -94,6 +94,8 @@ public sealed class EmoRunTests : IDisposable
         string svg = File.ReadAllText(Path.Combine(report, "plots", "fact_emo_hypervolume.svg"));
         Assert.Contains("dnc", svg);
         Assert.Contains("whole-network", svg);
+        Assert.Contains("after batch_norm repair", svg);
+        Assert.Contains("untrained", svg);
     }
 
     private static List<JsonObject> EpochMetrics(string run) =>

@@ -147,7 +147,7 @@ public sealed class EmoPruning : TrainingMethod
         facts["params"] = slim.Params();
         facts["optimizer_state_carried"] = carried;
         context.Facts[SearchFact] = facts;
-        context.Facts[PlotsFact] = Plots(facts, Name);
+        context.Facts[PlotsFact] = Plots(facts);
 
         metrics["prune_macs"] = slim.Macs();
         metrics["prune_macs_fraction"] = (double)slim.Macs() / denseMacs;
@@ -162,29 +162,42 @@ public sealed class EmoPruning : TrainingMethod
 
     /// <summary>
     /// Plot facts for the run report: named charts, each with labelled series of (x, y) points. Runs
-    /// reported together overlay the series of charts with the same name.
+    /// reported together overlay the series of charts with the same name. The curve and front of the
+    /// repaired candidates sit beside the untrained ones, so the report shows what the repair changes.
     /// </summary>
-    private static JsonObject Plots(JsonObject facts, string label)
+    private static JsonObject Plots(JsonObject facts)
     {
         string data = facts["hv_data"]?.GetValue<string>() == "holdout" ? "held-out" : "calibration";
+        string repair = facts["hv_repair"]?.GetValue<string>() ?? "none";
+        static JsonArray MacsThenError(JsonNode front) =>
+            new(front.AsArray().Select(p => (JsonNode)new JsonArray(p![1]!.GetValue<double>(), p[0]!.GetValue<double>())).ToArray());
+        var curves = new JsonObject();
+        var fronts = new JsonObject();
+        if (repair != "none")
+        {
+            curves[$"after {repair} repair"] = facts["hv_curve"]!.DeepClone();
+            fronts[$"after {repair} repair"] = MacsThenError(facts["whole_front"]!);
+        }
+        curves["untrained"] = facts["hv_curve_untrained"]!.DeepClone();
+        fronts["untrained"] = MacsThenError(facts["whole_front_untrained"]!);
         return new()
         {
-        ["emo_hypervolume"] = new JsonObject
-        {
-            ["title"] = "Search hypervolume vs evaluations",
-            ["x"] = "evaluations",
-            ["y"] = $"hypervolume of ({data} error, MACs kept), ref. (1, 1)",
-            ["kind"] = "line",
-            ["series"] = new JsonObject { [label] = facts["hv_curve"]!.DeepClone() },
-        },
-        ["emo_front"] = new JsonObject
-        {
-            ["title"] = "Whole-network front found by the search",
-            ["x"] = "MACs kept (fraction)",
-            ["y"] = $"{data} error",
-            ["kind"] = "scatter",
-            ["series"] = new JsonObject { [label] = new JsonArray(facts["whole_front"]!.AsArray().Select(p => (JsonNode)new JsonArray(p![1]!.GetValue<double>(), p[0]!.GetValue<double>())).ToArray()) },
-        },
+            ["emo_hypervolume"] = new JsonObject
+            {
+                ["title"] = "Search hypervolume vs evaluations",
+                ["x"] = "evaluations",
+                ["y"] = $"hypervolume of ({data} error, MACs kept), ref. (1, 1)",
+                ["kind"] = "line",
+                ["series"] = curves,
+            },
+            ["emo_front"] = new JsonObject
+            {
+                ["title"] = "Whole-network front found by the search",
+                ["x"] = "MACs kept (fraction)",
+                ["y"] = $"{data} error",
+                ["kind"] = "scatter",
+                ["series"] = fronts,
+            },
         };
     }
 
