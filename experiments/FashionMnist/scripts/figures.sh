@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The full Fashion-MNIST comparison behind the figures in the notes: dense, CAT (2x, 3x, both
 # ablations), the MDP family (MDP, channel-only MDP, HALP-style, uniform width) at latency reductions
-# 0.3/0.5/0.7, and EMO (divide and conquer, whole-network baseline, constraint-training ablation).
+# 0.3/0.5/0.7, and EMO (divide and conquer, whole-network baseline, constraint-training ablation,
+# ResNet-20 and the VGG-style network).
 #   experiments/FashionMnist/scripts/figures.sh [ROOT]        (default ROOT: runs/figures)
 # Every run trains on one thread (two run side by side on a 2-core machine); latency tables and the
 # final latency figures are measured at batch 128 on 2 threads (and batch 1), after training, with
@@ -52,6 +53,10 @@ run emo-r0.5 resnet20-emo "${emo[@]}" --set macs_reduction=0.5
 run emo-whole-r0.5 resnet20-emo-whole "${emo[@]}" --set macs_reduction=0.5
 run emo-noconstraint-r0.5 resnet20-emo-noconstraint "${emo[@]}" --set macs_reduction=0.5
 for r in 0.3 0.7; do run emo-r$r resnet20-emo "${emo[@]}" --set macs_reduction=$r; done
+# The VGG-style network, trained from scratch under the shared budget (search after a third of it).
+vgg=(--set calibration_images=1024 --set holdout_images=512)
+run vgg-emo vgg-emo "${vgg[@]}"
+run vgg-emo-whole vgg-emo-whole "${vgg[@]}"
 
 mapfile -t finished < <(find "$root" -mindepth 2 -maxdepth 2 -name summary.json -printf '%h\n' | sort)
 "${program[@]}" measure-latency "${finished[@]}" --batch 128 --batch 1 --threads 2 --threads 1 --repeats 20 --rounds 3 \
