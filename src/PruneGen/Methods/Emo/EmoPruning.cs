@@ -168,12 +168,13 @@ public sealed class EmoPruning : TrainingMethod
     private static JsonObject Plots(JsonObject facts)
     {
         string data = facts["hv_data"]?.GetValue<string>() == "holdout" ? "held-out" : "calibration";
-        string repair = facts["hv_repair"]?.GetValue<string>() ?? "none";
+        string none = HypervolumeCurve.RepairName(CandidateRepair.None);
+        string repair = facts["hv_repair"]?.GetValue<string>() ?? none;
         static JsonArray MacsThenError(JsonNode front) =>
             new(front.AsArray().Select(p => (JsonNode)new JsonArray(p![1]!.GetValue<double>(), p[0]!.GetValue<double>())).ToArray());
         var curves = new JsonObject();
         var fronts = new JsonObject();
-        if (repair != "none")
+        if (repair != none)
         {
             curves[$"after {repair} repair"] = facts["hv_curve"]!.DeepClone();
             fronts[$"after {repair} repair"] = MacsThenError(facts["whole_front"]!);
@@ -182,24 +183,13 @@ public sealed class EmoPruning : TrainingMethod
         fronts["untrained"] = MacsThenError(facts["whole_front_untrained"]!);
         return new()
         {
-            ["emo_hypervolume"] = new JsonObject
-            {
-                ["title"] = "Search hypervolume vs evaluations",
-                ["x"] = "evaluations",
-                ["y"] = $"hypervolume of ({data} error, MACs kept), ref. (1, 1)",
-                ["kind"] = "line",
-                ["series"] = curves,
-            },
-            ["emo_front"] = new JsonObject
-            {
-                ["title"] = "Whole-network front found by the search",
-                ["x"] = "MACs kept (fraction)",
-                ["y"] = $"{data} error",
-                ["kind"] = "scatter",
-                ["series"] = fronts,
-            },
+            ["emo_hypervolume"] = Chart("Search hypervolume vs evaluations", "evaluations", $"hypervolume of ({data} error, MACs kept), ref. (1, 1)", "line", curves),
+            ["emo_front"] = Chart("Whole-network front found by the search", "MACs kept (fraction)", $"{data} error", "scatter", fronts),
         };
     }
+
+    private static JsonObject Chart(string title, string x, string y, string kind, JsonObject series) =>
+        new() { ["title"] = title, ["x"] = x, ["y"] = y, ["kind"] = kind, ["series"] = series };
 
     public override JsonObject? SaveState() => new() { ["pruned"] = _pruned };
 
