@@ -35,6 +35,9 @@ public abstract class CatExperiment : ExperimentOptions
     [Option("learning rate of the projected theta update", Default = 0.05, Min = 0.0, Max = 100.0)]
     public double ThetaLr { get; set; }
 
+    [Option("a unit theta at or above this switches its gate on without sampling (1 = every gate with theta < 1 is sampled; block gates always are)", Default = 1.0, Min = 0.5, Max = 1.0)]
+    public double ThetaOn { get; set; }
+
     [Option("how the theta step estimates E[loss | on] - E[loss | off] from the sampled gates: secant (second-order, default) or tangent (the derivative at the sample)", Default = ThetaEstimator.Secant)]
     public ThetaEstimator ThetaEstimator { get; set; }
 
@@ -55,7 +58,7 @@ public abstract class CatExperiment : ExperimentOptions
     public int EffectiveDecisionEpoch => DecisionEpoch > 0 ? DecisionEpoch : Math.Max(1, (int)Math.Round(Epochs * 2.0 / 3.0));
 
     public TrainingMethod CreateMethod() =>
-        new ComplexityAwareTraining(new CatOptions { Nu = Nu, Alpha = Alpha, Beta = Beta, ThetaTol = ThetaTol, ThetaLr = ThetaLr, Estimator = ThetaEstimator, ThetaFollowsSchedule = ThetaFollowsSchedule, DecisionEpoch = EffectiveDecisionEpoch, BatchNormRecalibrationBatches = BnRecalibrationBatches });
+        new ComplexityAwareTraining(new CatOptions { Nu = Nu, Alpha = Alpha, Beta = Beta, ThetaTol = ThetaTol, ThetaLr = ThetaLr, ThetaOn = ThetaOn, Estimator = ThetaEstimator, ThetaFollowsSchedule = ThetaFollowsSchedule, DecisionEpoch = EffectiveDecisionEpoch, BatchNormRecalibrationBatches = BnRecalibrationBatches });
 }
 
 [Experiment("resnet20-cat", Network = typeof(ResNet20), Method = "cat", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,

@@ -67,7 +67,8 @@ public abstract class Gate : IDisposable
     }
 
     /// <summary>Computes this forward's multiplier (shape [batch, Size] or [1, Size]) for <paramref name="mode"/>.</summary>
-    internal void Begin(GateMode mode, long batch)
+    /// <param name="certainAbove">Sample mode: θ at or above this gives ξ = 1 without drawing.</param>
+    internal void Begin(GateMode mode, long batch, double certainAbove = 1.0)
     {
         ReleaseForwardState();
         switch (mode)
@@ -79,6 +80,11 @@ public abstract class Gate : IDisposable
                 {
                     using Tensor probabilities = Theta.detach();
                     using Tensor clamped = probabilities.clamp(0.0, 1.0);
+                    if (certainAbove < 1)
+                    {
+                        using Tensor certain = clamped.ge(certainAbove);
+                        clamped.masked_fill_(certain, 1.0);
+                    }
                     using Tensor expanded = clamped.expand(batch, Size);
                     _lastSample = expanded.bernoulli().DetachFromDisposeScope();
                 }

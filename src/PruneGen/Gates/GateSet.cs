@@ -29,6 +29,25 @@ public sealed class GateSet : nn.Module
     /// <summary>How gates act in forward (default <see cref="GateMode.Off"/>).</summary>
     public GateMode Mode { get; set; } = GateMode.Off;
 
+    /// <summary>
+    /// In <see cref="GateMode.Sample"/> mode, a unit gate's θ at or above this draws ξ = 1 for every
+    /// example instead of sampling (default 1: every θ below 1 is sampled). ξ stays a leaf that records
+    /// gradients, so the θ step still reads ∂loss/∂ξ there (from the on side only). Block gates are always
+    /// sampled: holding block θ on without sampling slowed block removal (ResNet-20, ν = 1.1, 6 epochs:
+    /// two blocks gone after epoch 3 instead of four).
+    /// </summary>
+    public double UnitsCertainAbove
+    {
+        get => _certainAbove;
+        set
+        {
+            if (!(value > 0.5 && value <= 1)) throw new ArgumentOutOfRangeException(nameof(value), value, "the units' certain-on threshold must lie in (0.5, 1]");
+            _certainAbove = value;
+        }
+    }
+
+    private double _certainAbove = 1.0;
+
     /// <summary>Every θ (unit and block gates), e.g. for a separate optimiser or projected update.</summary>
     public IEnumerable<nn.Parameter> Thetas => AllGates.Select(g => g.Theta);
 
@@ -37,7 +56,7 @@ public sealed class GateSet : nn.Module
     {
         if (Mode == GateMode.Off && !_anyActive) return;
         long batch = input.size(0);
-        foreach (Gate gate in AllGates) gate.Begin(Mode, batch);
+        foreach (Gate gate in AllGates) gate.Begin(Mode, batch, gate is UnitGate ? _certainAbove : 1.0);
         _anyActive = Mode != GateMode.Off;
     }
 

@@ -111,6 +111,72 @@ public class CatGateTests(Xunit.Abstractions.ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// theta_on: θ at or above the threshold gives ξ = 1 for every example, θ below it is still drawn,
+    /// and the certain ξ still get their per-example derivative (the θ step reads it); block gates are
+    /// sampled whatever their θ.
+    /// </summary>
+    [Theory, InlineData(0.9, true), InlineData(1.0, false)]
+    public void GatesAtOrAboveThetaOnAreOnForEveryExampleAndKeepTheirDerivative(double thetaOn, bool certain)
+    {
+        manual_seed(11);
+        using var network = new ResNet20();
+        using var scope = NewDisposeScope();
+        UnitGate gate = network.Gates.Units[0];
+        using (no_grad())
+        {
+            float[] theta = Enumerable.Range(0, gate.Size).Select(u => u < gate.Size / 2 ? 0.95f : 0.8f).ToArray();
+            using Tensor values = tensor(theta);
+            gate.Theta.copy_(values);
+            network.Gates.Blocks[0].Theta.fill_(0.92);
+        }
+        network.Gates.Mode = GateMode.Sample;
+        network.Gates.UnitsCertainAbove = thetaOn;
+        Tensor logits = network.call(randn(256, 1, 28, 28));
+        logits.square().sum().backward();
+
+        int half = gate.Size / 2;
+        float[,] xi = ToMatrix(gate.LastSample!);
+        float[,] gradient = ToMatrix(gate.LastSample!.grad!);
+        int offHigh = 0, offLow = 0;
+        double gradientHigh = 0;
+        for (int n = 0; n < xi.GetLength(0); n++)
+            for (int u = 0; u < gate.Size; u++)
+            {
+                if (u < half) { offHigh += xi[n, u] == 0 ? 1 : 0; gradientHigh += Math.Abs(gradient[n, u]); }
+                else offLow += xi[n, u] == 0 ? 1 : 0;
+            }
+        output.WriteLine($"theta_on {thetaOn}: units at 0.95 off {offHigh} times, units at 0.8 off {offLow} times (of {256 * half} each)");
+        // 256 examples x 8 units: P(no zero at all) is 0.95^2048 at θ = 0.95; the block at 0.92: 0.92^256 ≈ 5e-10.
+        if (certain) Assert.Equal(0, offHigh);
+        else Assert.True(offHigh > 0);
+        Assert.True(offLow > 0);
+        float[,] block = ToMatrix(network.Gates.Blocks[0].LastSample!);
+        Assert.Contains(0f, block.Cast<float>());
+        Assert.True(gradientHigh > 0, "the always-on gates must still record ∂loss/∂ξ");
+        Assert.Throws<ArgumentOutOfRangeException>(() => network.Gates.UnitsCertainAbove = 0.5);
+    }
+
+    [Fact]
+    public void ThetaOnIsReadFromItsKeyAndRejectedOutsideItsRange()
+    {
+        Assert.Equal(0.9, CatOptions.FromValues(new Dictionary<string, double> { ["theta_on"] = 0.9 }).ThetaOn);
+        Assert.Equal(1.0, new CatOptions().ThetaOn);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => CatOptions.FromValues(new Dictionary<string, double> { ["theta_on"] = 0.4 }));
+        Assert.Contains("theta_on", error.Message);
+        var unknown = Assert.Throws<ArgumentException>(() => CatOptions.FromValues(new Dictionary<string, double> { ["theta_of"] = 0.9 }));
+        Assert.Contains("theta_on", unknown.Message);
+    }
+
+    private static float[,] ToMatrix(Tensor t)
+    {
+        float[] flat = t.detach().cpu().data<float>().ToArray();
+        int rows = (int)t.shape[0], columns = (int)t.shape[1];
+        var matrix = new float[rows, columns];
+        for (int i = 0; i < flat.Length; i++) matrix[i / columns, i % columns] = flat[i];
+        return matrix;
+    }
+
     private static void SetTheta(Gate gate, int unit, float value)
     {
         float[] values = gate.Theta.data<float>().ToArray();

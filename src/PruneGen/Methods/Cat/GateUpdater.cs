@@ -89,6 +89,7 @@ public sealed class GateUpdater
     {
         var module = (nn.Module<Tensor, Tensor>)network;
         network.Gates.Mode = GateMode.Sample;
+        network.Gates.UnitsCertainAbove = Options.ThetaOn;
         Tensor logits = module.call(images);
         Tensor loss = nn.functional.cross_entropy(logits, labels);
         optimizer.zero_grad();
