@@ -37,6 +37,9 @@ public abstract class CatExperiment : ExperimentOptions
     [Option("a unit theta at or above this switches its gate on without sampling (1 = every gate with theta < 1 is sampled; block gates always are)", Default = 0.9, Min = 0.5, Max = 1.0)]
     public double ThetaOn { get; set; }
 
+    [Option("MACs target: fraction of the dense MACs to remove (0.5 = 2x fewer); the pressure fades out just below it (0 = no target: the fixed penalty nu*C)", Default = 0.0, Min = 0.0, Max = 0.99)]
+    public double MacsReduction { get; set; }
+
     [Option("how the theta step estimates E[loss | on] - E[loss | off] from the sampled gates: secant (second-order, default) or tangent (the derivative at the sample)", Default = ThetaEstimator.Secant)]
     public ThetaEstimator ThetaEstimator { get; set; }
 
@@ -57,7 +60,7 @@ public abstract class CatExperiment : ExperimentOptions
     public int EffectiveDecisionEpoch => DecisionEpoch > 0 ? DecisionEpoch : Math.Max(1, (int)Math.Round(Epochs * 2.0 / 3.0));
 
     public TrainingMethod CreateMethod() =>
-        new ComplexityAwareTraining(new CatOptions { Nu = Nu, Alpha = Alpha, Beta = Beta, ThetaTol = ThetaTol, ThetaLr = ThetaLr, ThetaOn = ThetaOn, Estimator = ThetaEstimator, ThetaFollowsSchedule = ThetaFollowsSchedule, DecisionEpoch = EffectiveDecisionEpoch, BatchNormRecalibrationBatches = BnRecalibrationBatches });
+        new ComplexityAwareTraining(new CatOptions { Nu = Nu, Alpha = Alpha, Beta = Beta, ThetaTol = ThetaTol, ThetaLr = ThetaLr, ThetaOn = ThetaOn, MacsReduction = MacsReduction, Estimator = ThetaEstimator, ThetaFollowsSchedule = ThetaFollowsSchedule, DecisionEpoch = EffectiveDecisionEpoch, BatchNormRecalibrationBatches = BnRecalibrationBatches });
 }
 
 [Experiment("resnet20-cat", Network = typeof(ResNet20), Method = "cat", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,

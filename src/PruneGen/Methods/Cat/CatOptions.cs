@@ -4,7 +4,8 @@ namespace PruneGen.Methods.Cat;
 
 /// <summary>
 /// The three user parameters of complexity-aware training (METHODS.md §1) and the θ update's knobs.
-/// Option keys: <c>nu</c>, <c>alpha</c>, <c>beta</c>, <c>theta_tol</c>, <c>theta_lr</c>.
+/// Option keys: <c>nu</c>, <c>alpha</c>, <c>beta</c>, <c>theta_tol</c>, <c>theta_lr</c>, <c>theta_on</c>,
+/// <c>macs_reduction</c>.
 /// </summary>
 public sealed record CatOptions
 {
@@ -14,6 +15,13 @@ public sealed record CatOptions
     public const string ThetaTolKey = "theta_tol";
     public const string ThetaLrKey = "theta_lr";
     public const string ThetaOnKey = "theta_on";
+    public const string MacsReductionKey = "macs_reduction";
+
+    /// <summary>
+    /// Width, as a fraction of the full network's MACs, of the band below the MACs target over which the
+    /// complexity pressure fades to zero (see <see cref="MacsReduction"/>).
+    /// </summary>
+    public const double TargetBand = 0.02;
 
     /// <summary>ν: strength of the complexity penalty (0 = plain training with gates).</summary>
     public double Nu { get; init; } = 1.0;
@@ -40,6 +48,30 @@ public sealed record CatOptions
     /// on-side estimate loss(on) − loss(off) ≈ g − ½g², so a gate whose θ falls below it is sampled again.
     /// </summary>
     public double ThetaOn { get; init; } = 1.0;
+
+    /// <summary>
+    /// A MACs target: the fraction of the full network's MACs to remove (0.5 = 2× fewer; default 0, no
+    /// target: the penalty is ν·C throughout, as METHODS.md §1 writes). With a target, γ is scaled by
+    /// clamp((m − (t − band)) / band, 0, 1), where m is the expected MACs over the full network's and
+    /// t = 1 − macs_reduction: full pressure while the expected network is above the target, none once it
+    /// is <see cref="TargetBand"/> below it, so θ stop falling there and the losses' own gradients decide the
+    /// rest. The project's own option: with a fixed ν the number of blocks removed is settled in the first
+    /// epochs and varies with the seed (ResNet-20: ν = 1.1 removed 5 blocks at seed 0, 6 at seed 1), so
+    /// a fixed ν overshoots a wanted MACs level by whole blocks. ν must still be strong enough to get
+    /// there; <see cref="ComplexityAwareTraining.Metrics.Pressure"/> shows the scale per epoch.
+    /// </summary>
+    public double MacsReduction { get; init; }
+
+    /// <summary>
+    /// The factor on γ at expected MACs <paramref name="macsFraction"/> (of the full network's): 1 without a
+    /// target; with one, 1 above the target, 0 a <see cref="TargetBand"/> below it, linear between.
+    /// </summary>
+    public double PressureAt(double macsFraction)
+    {
+        if (MacsReduction == 0) return 1;
+        double target = 1 - MacsReduction;
+        return Math.Clamp((macsFraction - (target - TargetBand)) / TargetBand, 0, 1);
+    }
 
     /// <summary>
     /// How ĝ, the estimate of ∂J/∂θ = E[loss | ξ = 1] − E[loss | ξ = 0], is read from the sampled gates
@@ -92,6 +124,7 @@ public sealed record CatOptions
         if (!(ThetaTol >= 0 && ThetaTol < 0.5)) throw new ArgumentOutOfRangeException(ThetaTolKey, ThetaTol, "theta_tol must lie in [0, 0.5)");
         if (!(ThetaLr > 0) || double.IsInfinity(ThetaLr)) throw new ArgumentOutOfRangeException(ThetaLrKey, ThetaLr, "theta_lr must be a finite number > 0");
         if (!(ThetaOn > 0.5 && ThetaOn <= 1)) throw new ArgumentOutOfRangeException(ThetaOnKey, ThetaOn, "theta_on must lie in (0.5, 1]: at or above it a unit gate is on without sampling, and 1 samples every gate");
+        if (!(MacsReduction >= 0 && MacsReduction < 1)) throw new ArgumentOutOfRangeException(MacsReductionKey, MacsReduction, "macs_reduction must lie in [0, 1): the fraction of the full network's MACs to remove (0.5 = 2x fewer), 0 for no target");
         if (DecisionEpoch < 0) throw new ArgumentOutOfRangeException("decision_epoch", DecisionEpoch, "decision_epoch must be 0 (the last epoch) or a positive epoch number");
         if (BatchNormRecalibrationBatches < 0) throw new ArgumentOutOfRangeException("bn_recalibration_batches", BatchNormRecalibrationBatches, "bn_recalibration_batches must be 0 (off) or positive");
     }
@@ -111,7 +144,8 @@ public sealed record CatOptions
                 ThetaTolKey => options with { ThetaTol = value },
                 ThetaLrKey => options with { ThetaLr = value },
                 ThetaOnKey => options with { ThetaOn = value },
-                _ => throw new ArgumentException($"unknown CAT option '{key}'; expected {NuKey}, {AlphaKey}, {BetaKey}, {ThetaTolKey}, {ThetaLrKey} or {ThetaOnKey}", nameof(values)),
+                MacsReductionKey => options with { MacsReduction = value },
+                _ => throw new ArgumentException($"unknown CAT option '{key}'; expected {NuKey}, {AlphaKey}, {BetaKey}, {ThetaTolKey}, {ThetaLrKey}, {ThetaOnKey} or {MacsReductionKey}", nameof(values)),
             };
         }
         options.Validate();
@@ -119,7 +153,7 @@ public sealed record CatOptions
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"nu={Nu}, alpha={Alpha}, beta={Beta}, theta_tol={ThetaTol}, theta_lr={ThetaLr}, theta_estimator={Estimator.ToString().ToLowerInvariant()}{(ThetaFollowsSchedule ? "" : " (constant)")}{(ThetaOn < 1 ? $", theta_on={ThetaOn}" : "")}{(DecisionEpoch > 0 ? $", decision_epoch={DecisionEpoch}" : "")}{(BatchNormRecalibrationBatches > 0 ? $", bn_recalibration_batches={BatchNormRecalibrationBatches}" : "")}");
+        $"nu={Nu}, alpha={Alpha}, beta={Beta}, theta_tol={ThetaTol}, theta_lr={ThetaLr}, theta_estimator={Estimator.ToString().ToLowerInvariant()}{(ThetaFollowsSchedule ? "" : " (constant)")}{(ThetaOn < 1 ? $", theta_on={ThetaOn}" : "")}{(MacsReduction > 0 ? $", macs_reduction={MacsReduction}" : "")}{(DecisionEpoch > 0 ? $", decision_epoch={DecisionEpoch}" : "")}{(BatchNormRecalibrationBatches > 0 ? $", bn_recalibration_batches={BatchNormRecalibrationBatches}" : "")}");
 }
 
 /// <summary>

@@ -30,6 +30,8 @@ public sealed class ComplexityAwareTraining : TrainingMethod
         public const string RemovedUnits = "cat/removed_units";
         public const string RemovedBlocks = "cat/removed_blocks";
         public const string PinnedLayers = "cat/pinned_layers";
+        /// <summary>Mean factor on γ over the epoch's steps (1 without a MACs target; see <see cref="CatOptions.MacsReduction"/>).</summary>
+        public const string Pressure = "cat/pressure";
         /// <summary>Fraction of live θ strictly inside (θ_tol, 1 − θ_tol), before this epoch's pruning.</summary>
         public const string Undecided = "cat/theta_undecided";
         /// <summary>Prefix of the 10-bin θ histogram (fractions of live θ): cat/theta_hist/0 covers [0, 0.1), ..., /9 covers [0.9, 1].</summary>
@@ -110,11 +112,12 @@ public sealed class ComplexityAwareTraining : TrainingMethod
             AddStructureStatistics(network, metrics);
             return;
         }
+        metrics[Metrics.Pressure] = Updater(context).TakeMeanPressure();
 
         // The decision epoch rounds θ: what remains is exactly the deterministic network that was evaluated during training.
         bool last = context.Epoch == DecisionIndex(context);
         PruneDecision decision = last
-            ? CatPruning.Decide(network, 0.5, inclusive: false, _pinned)
+            ? Round(network)
             : CatPruning.Decide(network, Options.ThetaTol, inclusive: true, _pinned);
         foreach (string name in decision.NewlyPinned)
         {
@@ -138,6 +141,38 @@ public sealed class ComplexityAwareTraining : TrainingMethod
         AddStructureStatistics(network, metrics);
         RecalibrateBatchNorm(context, network);
         if (last) RecordFinalFacts(context, metrics);
+    }
+
+    /// <summary>
+    /// The rounding to the deterministic network: θ &lt; 0.5 removed. With a MACs target the rounding
+    /// also keeps to it where the θ allow: if the rounded network is above the target, the threshold
+    /// rises through the live θ below 1 (so the least certain structures go first, unit or block) to the
+    /// lowest that meets it, or the highest below 1 if none does. The pressure leaves the expected MACs
+    /// just under the target, but a block whose θ hovers above 0.5 there would round to kept and
+    /// overshoot by a whole block's MACs.
+    /// </summary>
+    private PruneDecision Round(IPrunableNetwork network)
+    {
+        PruneDecision rounded = CatPruning.Decide(network, 0.5, inclusive: false, _pinned);
+        if (Options.MacsReduction == 0) return rounded;
+        NetworkStructure s = network.Structure;
+        double target = (1 - Options.MacsReduction) * CostModel.Macs(s, s.FullGroupWidths(), s.AllBlocksKept());
+        double Macs(PruneDecision d) => CostModel.Macs(s, d.Masks.KeptWidths(), d.Masks.BlocksKept());
+        if (Macs(rounded) <= target) return rounded;
+        float[] thresholds = LiveThetas(network).Where(t => t >= 0.5f && t < 1f).Distinct().Order().ToArray();
+        if (thresholds.Length == 0) return rounded;
+        // MACs fall as the threshold rises (each threshold removes a superset): binary search for the lowest that meets the target.
+        PruneDecision At(int i) => CatPruning.Decide(network, thresholds[i], inclusive: true, _pinned);
+        int lo = 0, hi = thresholds.Length - 1;
+        PruneDecision highest = At(hi);
+        if (Macs(highest) > target) return highest;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) / 2;
+            if (Macs(At(mid)) <= target) hi = mid;
+            else lo = mid + 1;
+        }
+        return At(lo);
     }
 
     /// <summary>After the rounding every remaining θ is 1: the deterministic network, decided for good.</summary>
@@ -194,6 +229,11 @@ public sealed class ComplexityAwareTraining : TrainingMethod
             ["theta_histogram_before_rounding"] = histogram,
             ["theta_undecided_before_rounding"] = metrics[Metrics.Undecided],
         };
+        if (Options.MacsReduction > 0)
+        {
+            NetworkStructure s = Prunable(context).Structure;
+            context.Facts[FinalFact]!["macs_target"] = Math.Floor((1 - Options.MacsReduction) * CostModel.Macs(s, s.FullGroupWidths(), s.AllBlocksKept()));
+        }
     }
 
     /// <summary>Loss and accuracy of the deterministic network (θ rounded).</summary>

@@ -14,7 +14,8 @@ namespace PruneGen.Methods.Cat;
 /// batch-mean loss is their batch average), and the default estimator adds each example's
 /// second-order term (<see cref="ThetaEstimator"/>). γ comes from the closed-form expectations the generator
 /// emits: C(θ) = β E[MACs]/MACs_full + (1−β) E[Params]/Params_full, γ_unit = 2(1−α) ν ∂C/∂θ_unit,
-/// γ_block = 2α ν ∂C/∂θ_block, recomputed every step (autograd through the closed form).
+/// γ_block = 2α ν ∂C/∂θ_block, recomputed every step (autograd through the closed form), times the MACs
+/// target's pressure when there is one (<see cref="CatOptions.MacsReduction"/>).
 /// </para>
 /// </summary>
 public sealed class GateUpdater
@@ -38,12 +39,31 @@ public sealed class GateUpdater
     /// <summary>Gate names whose θ no step may change (pinned units).</summary>
     public ISet<string> Frozen { get; } = new HashSet<string>();
 
-    /// <summary>C(θ) as a differentiable scalar (temporaries land in the caller's dispose scope).</summary>
-    public Tensor Complexity(IPrunableNetwork network)
+    /// <summary>
+    /// The factor on γ at the last γ computation (1 without a MACs target; see <see cref="CatOptions.MacsReduction"/>).
+    /// </summary>
+    public double LastPressure { get; private set; } = 1;
+
+    private double _pressureSum;
+    private int _pressureCount;
+
+    /// <summary>The mean factor on γ over the γ computations since the last call (1 when there were none), and a reset.</summary>
+    public double TakeMeanPressure()
     {
-        Tensor macs = network.ExpectedMacs();
+        double mean = _pressureCount == 0 ? 1 : _pressureSum / _pressureCount;
+        _pressureSum = 0;
+        _pressureCount = 0;
+        return mean;
+    }
+
+    /// <summary>C(θ) as a differentiable scalar (temporaries land in the caller's dispose scope).</summary>
+    public Tensor Complexity(IPrunableNetwork network) => Complexity(network, out _);
+
+    private Tensor Complexity(IPrunableNetwork network, out Tensor expectedMacs)
+    {
+        expectedMacs = network.ExpectedMacs();
         Tensor parameters = network.ExpectedParams();
-        Tensor a = macs * (Options.Beta / _fullMacs);
+        Tensor a = expectedMacs * (Options.Beta / _fullMacs);
         Tensor b = parameters * ((1 - Options.Beta) / _fullParams);
         return a + b;
     }
@@ -66,11 +86,15 @@ public sealed class GateUpdater
         var result = new Tensor?[gates.Length];
         if (Options.Nu == 0) return result;
         foreach (Gate gate in gates) gate.Theta.zero_grad();
-        Tensor c = Complexity(network);
+        Tensor c = Complexity(network, out Tensor expectedMacs);
+        LastPressure = Options.PressureAt(expectedMacs.ToDouble() / _fullMacs);
+        _pressureSum += LastPressure;
+        _pressureCount++;
+        if (LastPressure == 0) return result;
         c.backward();
         int units = network.Gates.Units.Count;
-        double unitScale = 2 * (1 - Options.Alpha) * Options.Nu;
-        double blockScale = 2 * Options.Alpha * Options.Nu;
+        double unitScale = 2 * (1 - Options.Alpha) * Options.Nu * LastPressure;
+        double blockScale = 2 * Options.Alpha * Options.Nu * LastPressure;
         for (int i = 0; i < gates.Length; i++)
         {
             Tensor? grad = gates[i].Theta.grad;
