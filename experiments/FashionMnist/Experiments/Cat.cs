@@ -19,13 +19,13 @@ namespace PruneGen.FashionMnist.Experiments;
 /// </summary>
 public abstract class CatExperiment : ExperimentOptions
 {
-    [Option("complexity strength nu (0 = no pruning pressure)", Default = 1.1, Min = 0.0, Max = 1000.0)]
+    [Option("complexity strength nu (0 = no pruning pressure)", Default = 2.0, Min = 0.0, Max = 1000.0)]
     public double Nu { get; set; }
 
     [Option("alpha: 1 removes blocks only, 0 thins units only, 0.5 follows the gradient of nu*C", Default = 0.5, Min = 0.0, Max = 1.0)]
     public double Alpha { get; set; }
 
-    [Option("beta: weight of MACs (1) against parameters (0) in the complexity", Default = 0.5, Min = 0.0, Max = 1.0)]
+    [Option("beta: weight of MACs (1) against parameters (0) in the complexity", Default = 1.0, Min = 0.0, Max = 1.0)]
     public double Beta { get; set; }
 
     [Option("theta at or below this is removed for good after each epoch", Default = 0.001, Min = 0.0, Max = 0.5)]
@@ -37,7 +37,7 @@ public abstract class CatExperiment : ExperimentOptions
     [Option("a unit theta at or above this switches its gate on without sampling (1 = every gate with theta < 1 is sampled; block gates always are)", Default = 0.9, Min = 0.5, Max = 1.0)]
     public double ThetaOn { get; set; }
 
-    [Option("MACs target: fraction of the dense MACs to remove (0.5 = 2x fewer); the pressure fades out just below it (0 = no target: the fixed penalty nu*C)", Default = 0.0, Min = 0.0, Max = 0.99)]
+    [Option("MACs target: fraction of the dense MACs to remove (0.5 = 2x fewer); the pressure fades out just below it and the final rounding keeps to it (0 = no target: the fixed penalty nu*C)", Default = 0.5, Min = 0.0, Max = 0.99)]
     public double MacsReduction { get; set; }
 
     [Option("how the theta step estimates E[loss | on] - E[loss | off] from the sampled gates: secant (second-order, default) or tangent (the derivative at the sample)", Default = ThetaEstimator.Secant)]
@@ -64,23 +64,21 @@ public abstract class CatExperiment : ExperimentOptions
 }
 
 [Experiment("resnet20-cat", Network = typeof(ResNet20), Method = "cat", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,
-    Description = "CAT at about 2x fewer MACs (nu = 1.1)")]
+    Description = "CAT at 2x fewer MACs or more (macs_reduction = 0.5)")]
 public partial class ResNet20Cat : CatExperiment;
 
 [Experiment("resnet20-cat-3x", Network = typeof(ResNet20), Method = "cat", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,
-    Description = "CAT at about 3x fewer MACs (nu = 1.1, theta_on = 0.8)")]
-[OptionDefault("nu", 1.1)]
+    Description = "CAT at 3x fewer MACs or more (macs_reduction = 0.667, theta_on = 0.8)")]
+[OptionDefault("macs_reduction", 0.667)]
 [OptionDefault("theta_on", 0.8)]
 public partial class ResNet20Cat3x : CatExperiment;
 
 [Experiment("resnet20-cat-units", Network = typeof(ResNet20), Method = "cat", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,
-    Description = "CAT ablation: unit gates only (alpha = 0)")]
+    Description = "CAT ablation: unit gates only (alpha = 0), 2x fewer MACs or more")]
 [OptionDefault("alpha", 0.0)]
-[OptionDefault("nu", 1.5)]
 public partial class ResNet20CatUnits : CatExperiment;
 
 [Experiment("resnet20-cat-blocks", Network = typeof(ResNet20), Method = "cat", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,
-    Description = "CAT ablation: block gates only (alpha = 1)")]
+    Description = "CAT ablation: block gates only (alpha = 1), 2x fewer MACs or more")]
 [OptionDefault("alpha", 1.0)]
-[OptionDefault("nu", 0.65)]
 public partial class ResNet20CatBlocks : CatExperiment;

@@ -65,6 +65,59 @@ public class CatMacsTargetTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     /// <summary>
+    /// The rounding under a budget keeps the highest-θ structures that fit: it keeps a block below
+    /// θ = 0.5 that fits (the plain rounding would drop it) and drops a block above 0.5 that does not.
+    /// </summary>
+    [Fact]
+    public void RoundingWithinABudgetKeepsTheHighestThetaStructuresThatFit()
+    {
+        using var network = new CatTinyResNet();
+        NetworkStructure s = CatTinyResNet.Structure;
+        Assert.True(s.RemovableBlocks.Count >= 3, "the tiny network needs three removable blocks");
+        Gate[] blocks = network.Gates.Blocks.Cast<Gate>().ToArray();
+        double full = CostModel.Macs(s, s.FullGroupWidths(), s.AllBlocksKept());
+        double WithoutBlocks(params int[] removed)
+        {
+            bool[] kept = s.AllBlocksKept();
+            foreach (int j in removed) kept[s.RemovableBlocks[j].Index] = false;
+            return CostModel.Macs(s, s.FullGroupWidths(), kept);
+        }
+        bool[] Kept(PruneDecision d) => s.RemovableBlocks.Select(b => d.Masks.BlocksKept()[b.Index]).ToArray();
+        var none = new HashSet<string>();
+
+        // θ 0.2 and 0.3 for two blocks, a budget with room for all but one block: only the 0.2 block goes.
+        SetBlockThetas(blocks, 0.2f, 0.3f);
+        PruneDecision plain = CatPruning.Decide(network, 0.5, inclusive: false, none);
+        Assert.Equal(new[] { false, false }, Kept(plain)[..2]);
+        PruneDecision fits = CatPruning.DecideWithinMacs(network, WithoutBlocks(0), 1e-3, none);
+        Assert.Equal(new[] { false, true }, Kept(fits)[..2]);
+        Assert.All(Kept(fits)[2..], Assert.True);
+        Assert.Equal(0, fits.UnitsRemoved);
+
+        // θ 0.6 and 0.7: the plain rounding keeps both; a budget without room for one removes the 0.6 block.
+        SetBlockThetas(blocks, 0.6f, 0.7f);
+        Assert.All(Kept(CatPruning.Decide(network, 0.5, inclusive: false, none)), Assert.True);
+        PruneDecision cut = CatPruning.DecideWithinMacs(network, WithoutBlocks(0), 1e-3, none);
+        Assert.Equal(new[] { false, true }, Kept(cut)[..2]);
+        Assert.True(CostModel.Macs(s, cut.Masks.KeptWidths(), cut.Masks.BlocksKept()) <= WithoutBlocks(0));
+
+        // A budget nothing below θ = 1 can meet: everything below 1 goes, and the result says it is above.
+        PruneDecision short_ = CatPruning.DecideWithinMacs(network, 0.01 * full, 1e-3, none);
+        Assert.Equal(new[] { false, false }, Kept(short_)[..2]);
+        Assert.True(CostModel.Macs(s, short_.Masks.KeptWidths(), short_.Masks.BlocksKept()) > 0.01 * full);
+    }
+
+    private static void SetBlockThetas(Gate[] blocks, float first, float second)
+    {
+        using (no_grad())
+        {
+            foreach (Gate gate in blocks) gate.Theta.fill_(1.0);
+            blocks[0].Theta.fill_(first);
+            blocks[1].Theta.fill_(second);
+        }
+    }
+
+    /// <summary>
     /// With a fixed strong ν the tiny network is pruned far past a wanted level; the same ν with a
     /// target stops at it: the result meets the target and keeps more MACs than the fixed-ν run.
     /// </summary>

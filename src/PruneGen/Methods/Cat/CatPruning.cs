@@ -96,6 +96,49 @@ public static class CatPruning
     }
 
     /// <summary>
+    /// The rounding under a MACs budget: the structures with the highest θ that fit in
+    /// <paramref name="maxMacs"/>. The threshold (θ at or below it removed) is the lowest of
+    /// <paramref name="floor"/> and the live θ below 1 whose network meets the budget, or the highest of
+    /// them if none does. Against the plain rounding at 0.5 this removes more when the network it leaves
+    /// is above the budget (a block whose θ hovers above 0.5 where the pressure fades would overshoot by
+    /// a whole block's MACs) and keeps structures with θ below 0.5 that still fit (a block driven down
+    /// with others in the first steps, before the pressure faded, would undershoot by one).
+    /// </summary>
+    public static PruneDecision DecideWithinMacs(IPrunableNetwork network, double maxMacs, double floor, IReadOnlySet<string> pinned)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        NetworkStructure s = network.Structure;
+        double[] thresholds = LiveThetas(network).Where(t => t > floor && t < 1f).Select(t => (double)t)
+            .Append(floor).Distinct().Order().ToArray();
+        double Macs(PruneDecision d) => CostModel.Macs(s, d.Masks.KeptWidths(), d.Masks.BlocksKept());
+        PruneDecision At(int i) => Decide(network, thresholds[i], inclusive: true, pinned);
+        // MACs fall as the threshold rises (each removes a superset): binary search for the lowest that fits.
+        int lo = 0, hi = thresholds.Length - 1;
+        PruneDecision highest = At(hi);
+        if (Macs(highest) > maxMacs) return highest;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) / 2;
+            if (Macs(At(mid)) <= maxMacs) hi = mid;
+            else lo = mid + 1;
+        }
+        return At(lo);
+    }
+
+    /// <summary>θ of the gates that still act: unit gates of live groups, block gates of present blocks.</summary>
+    public static float[] LiveThetas(IPrunableNetwork network)
+    {
+        NetworkStructure s = network.Structure;
+        bool[] kept = network.BlocksKept;
+        var values = new List<float>();
+        for (int i = 0; i < s.PrunableGroups.Count; i++)
+            if (IsAlive(s, s.PrunableGroups[i], kept)) values.AddRange(ThetaValues(network.Gates.Units[i]));
+        for (int j = 0; j < s.RemovableBlocks.Count; j++)
+            if (kept[s.RemovableBlocks[j].Index]) values.AddRange(ThetaValues(network.Gates.Blocks[j]));
+        return values.ToArray();
+    }
+
+    /// <summary>
     /// A group matters while some layer writing it exists; the inner groups of a removed block do not
     /// (their gates stay in the gate set but act nowhere).
     /// </summary>

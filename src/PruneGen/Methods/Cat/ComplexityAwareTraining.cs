@@ -144,35 +144,15 @@ public sealed class ComplexityAwareTraining : TrainingMethod
     }
 
     /// <summary>
-    /// The rounding to the deterministic network: θ &lt; 0.5 removed. With a MACs target the rounding
-    /// also keeps to it where the θ allow: if the rounded network is above the target, the threshold
-    /// rises through the live θ below 1 (so the least certain structures go first, unit or block) to the
-    /// lowest that meets it, or the highest below 1 if none does. The pressure leaves the expected MACs
-    /// just under the target, but a block whose θ hovers above 0.5 there would round to kept and
-    /// overshoot by a whole block's MACs.
+    /// The rounding to the deterministic network: θ &lt; 0.5 removed, or with a MACs target the
+    /// structures in θ order that fit it (<see cref="CatPruning.DecideWithinMacs"/>).
     /// </summary>
     private PruneDecision Round(IPrunableNetwork network)
     {
-        PruneDecision rounded = CatPruning.Decide(network, 0.5, inclusive: false, _pinned);
-        if (Options.MacsReduction == 0) return rounded;
+        if (Options.MacsReduction == 0) return CatPruning.Decide(network, 0.5, inclusive: false, _pinned);
         NetworkStructure s = network.Structure;
         double target = (1 - Options.MacsReduction) * CostModel.Macs(s, s.FullGroupWidths(), s.AllBlocksKept());
-        double Macs(PruneDecision d) => CostModel.Macs(s, d.Masks.KeptWidths(), d.Masks.BlocksKept());
-        if (Macs(rounded) <= target) return rounded;
-        float[] thresholds = LiveThetas(network).Where(t => t >= 0.5f && t < 1f).Distinct().Order().ToArray();
-        if (thresholds.Length == 0) return rounded;
-        // MACs fall as the threshold rises (each threshold removes a superset): binary search for the lowest that meets the target.
-        PruneDecision At(int i) => CatPruning.Decide(network, thresholds[i], inclusive: true, _pinned);
-        int lo = 0, hi = thresholds.Length - 1;
-        PruneDecision highest = At(hi);
-        if (Macs(highest) > target) return highest;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) / 2;
-            if (Macs(At(mid)) <= target) hi = mid;
-            else lo = mid + 1;
-        }
-        return At(lo);
+        return CatPruning.DecideWithinMacs(network, target, Options.ThetaTol, _pinned);
     }
 
     /// <summary>After the rounding every remaining θ is 1: the deterministic network, decided for good.</summary>
@@ -270,22 +250,9 @@ public sealed class ComplexityAwareTraining : TrainingMethod
         _updater = null; // rebuilt with the restored frozen set on the next use
     }
 
-    /// <summary>θ of the gates that still act: unit gates of live groups, block gates of present blocks.</summary>
-    public static float[] LiveThetas(IPrunableNetwork network)
-    {
-        NetworkStructure s = network.Structure;
-        bool[] kept = network.BlocksKept;
-        var values = new List<float>();
-        for (int i = 0; i < s.PrunableGroups.Count; i++)
-            if (CatPruning.IsAlive(s, s.PrunableGroups[i], kept)) values.AddRange(CatPruning.ThetaValues(network.Gates.Units[i]));
-        for (int j = 0; j < s.RemovableBlocks.Count; j++)
-            if (kept[s.RemovableBlocks[j].Index]) values.AddRange(CatPruning.ThetaValues(network.Gates.Blocks[j]));
-        return values.ToArray();
-    }
-
     private void AddThetaStatistics(IPrunableNetwork network, IDictionary<string, double> metrics)
     {
-        float[] theta = LiveThetas(network);
+        float[] theta = CatPruning.LiveThetas(network);
         double tol = Options.ThetaTol;
         metrics[Metrics.Undecided] = theta.Length == 0 ? 0 : theta.Count(t => t > tol && t < 1 - tol) / (double)theta.Length;
         var counts = new int[Metrics.HistogramBins];
