@@ -9,13 +9,14 @@ namespace PruneGen.FashionMnist.Experiments;
 /// Complexity-aware training (METHODS.md §1): ResNet-20 trained from scratch with Bernoulli unit and
 /// block gates, steered by ν (strength), α (blocks vs units) and β (MACs vs params), under the dense
 /// baseline's epoch budget (6 epochs, batch 128, the secant θ estimate, θ decided after epoch 4; dense
-/// 92.20%). Unit gates with θ ≥ 0.9 are on without sampling (<c>theta_on</c>), which at equal MACs was
-/// the more accurate setting in three of four full-run comparisons. Each experiment's ν is a measured
-/// point, seed 0, not a calibration: the block count a ν removes is settled in the first epochs and is
-/// neither monotone in ν nor stable across seeds. <c>resnet20-cat</c>: 5 blocks, 2.39×, 91.55%;
-/// <c>-cat-3x</c> (<c>theta_on</c> 0.8): 6 blocks, 3.32×, 91.10%; <c>-cat-blocks</c>, at the 3× run's
-/// MACs: 6 blocks, 3.32×, 90.40%; <c>-cat-units</c>: 92 units, 2.76×, 90.88%. The comparisons behind
-/// these choices are in <c>src/PruneGen/Methods/Cat/README.md</c>.
+/// 92.20%). Each experiment names a MACs level (<c>macs_reduction</c>: 0.5, or 0.667 for the 3x run)
+/// that the pressure stops at and the final rounding keeps to, since with a fixed ν the blocks removed
+/// are settled in the first epochs and their number varies with the seed. ν = 2 is strong enough to
+/// reach either level; β = 1 because the level counts MACs. Unit gates with θ ≥ 0.9 are on without
+/// sampling (<c>theta_on</c>; 0.8 in the 3x run). Measured points (seed 0): <c>resnet20-cat</c> 91.53%
+/// at 12.96M MACs (2.39×; seeds 1 and 2: 91.64%, 90.91%), <c>-cat-3x</c> 91.19% at 9.35M (3.32×),
+/// <c>-cat-units</c> 91.14% at 15.45M (2.01×), <c>-cat-blocks</c> 91.38% at 12.96M. The comparisons
+/// behind these choices are in <c>src/PruneGen/Methods/Cat/README.md</c>.
 /// </summary>
 public abstract class CatExperiment : ExperimentOptions
 {
