@@ -40,6 +40,12 @@ public static class CostModel
     public static long Macs(NetworkStructure structure, IReadOnlyList<int> groupWidths, IReadOnlyList<bool> blocksKept) =>
         Sum(structure, groupWidths, blocksKept, LayerMacs);
 
+    /// <summary>MACs of the full network as declared (every unit, every block).</summary>
+    public static long FullMacs(NetworkStructure structure) => Macs(structure, structure.FullGroupWidths(), structure.AllBlocksKept());
+
+    /// <summary>Parameters of the full network as declared.</summary>
+    public static long FullParams(NetworkStructure structure) => Params(structure, structure.FullGroupWidths(), structure.AllBlocksKept());
+
     public static long Params(NetworkStructure structure, IReadOnlyList<int> groupWidths, IReadOnlyList<bool> blocksKept) =>
         Sum(structure, groupWidths, blocksKept, LayerParams);
 

@@ -48,7 +48,7 @@ public class CatMacsTargetTests(Xunit.Abstractions.ITestOutputHelper output)
         double fraction;
         using (NewDisposeScope())
         using (no_grad())
-            fraction = network.ExpectedMacs().ToDouble() / CostModel.Macs(s, s.FullGroupWidths(), s.AllBlocksKept());
+            fraction = network.ExpectedMacs().ToDouble() / CostModel.FullMacs(s);
         float[][] plain = new GateUpdater(new CatOptions { Nu = 2 }, s).Gamma(network);
 
         // Targets placing the expected MACs above the target, in the middle of the band, and below it.
@@ -75,7 +75,7 @@ public class CatMacsTargetTests(Xunit.Abstractions.ITestOutputHelper output)
         NetworkStructure s = CatTinyResNet.Structure;
         Assert.True(s.RemovableBlocks.Count >= 3, "the tiny network needs three removable blocks");
         Gate[] blocks = network.Gates.Blocks.Cast<Gate>().ToArray();
-        double full = CostModel.Macs(s, s.FullGroupWidths(), s.AllBlocksKept());
+        double full = CostModel.FullMacs(s);
         double WithoutBlocks(params int[] removed)
         {
             bool[] kept = s.AllBlocksKept();

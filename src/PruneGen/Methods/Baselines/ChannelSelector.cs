@@ -35,8 +35,7 @@ public sealed record ChannelSelection(PruneMasks Masks, int[] Widths, long Macs,
 public static class ChannelSelector
 {
     /// <summary>MACs of the full (unpruned) network described by <paramref name="structure"/>.</summary>
-    public static long DenseMacs(NetworkStructure structure) =>
-        CostModel.Macs(structure, structure.FullGroupWidths(), structure.AllBlocksKept());
+    public static long DenseMacs(NetworkStructure structure) => CostModel.FullMacs(structure);
 
     /// <summary>The budget for keeping <paramref name="fraction"/> of the dense MACs.</summary>
     public static long TargetMacs(NetworkStructure structure, double fraction)

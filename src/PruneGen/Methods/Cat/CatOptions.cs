@@ -1,4 +1,5 @@
 using System.Globalization;
+using PruneGen.Structure;
 
 namespace PruneGen.Methods.Cat;
 
@@ -61,6 +62,9 @@ public sealed record CatOptions
     /// there; <see cref="ComplexityAwareTraining.Metrics.Pressure"/> shows the scale per epoch.
     /// </summary>
     public double MacsReduction { get; init; }
+
+    /// <summary>The MACs the target allows on <paramref name="structure"/>: (1 − macs_reduction) × the full network's.</summary>
+    public double TargetMacs(NetworkStructure structure) => (1 - MacsReduction) * CostModel.FullMacs(structure);
 
     /// <summary>
     /// The factor on γ at expected MACs <paramref name="macsFraction"/> (of the full network's): 1 without a

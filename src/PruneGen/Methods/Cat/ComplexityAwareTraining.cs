@@ -150,9 +150,7 @@ public sealed class ComplexityAwareTraining : TrainingMethod
     private PruneDecision Round(IPrunableNetwork network)
     {
         if (Options.MacsReduction == 0) return CatPruning.Decide(network, 0.5, inclusive: false, _pinned);
-        NetworkStructure s = network.Structure;
-        double target = (1 - Options.MacsReduction) * CostModel.Macs(s, s.FullGroupWidths(), s.AllBlocksKept());
-        return CatPruning.DecideWithinMacs(network, target, Options.ThetaTol, _pinned);
+        return CatPruning.DecideWithinMacs(network, Options.TargetMacs(network.Structure), Options.ThetaTol, _pinned);
     }
 
     /// <summary>After the rounding every remaining θ is 1: the deterministic network, decided for good.</summary>
@@ -210,10 +208,7 @@ public sealed class ComplexityAwareTraining : TrainingMethod
             ["theta_undecided_before_rounding"] = metrics[Metrics.Undecided],
         };
         if (Options.MacsReduction > 0)
-        {
-            NetworkStructure s = Prunable(context).Structure;
-            context.Facts[FinalFact]!["macs_target"] = Math.Floor((1 - Options.MacsReduction) * CostModel.Macs(s, s.FullGroupWidths(), s.AllBlocksKept()));
-        }
+            context.Facts[FinalFact]!["macs_target"] = Math.Floor(Options.TargetMacs(Prunable(context).Structure));
     }
 
     /// <summary>Loss and accuracy of the deterministic network (θ rounded).</summary>

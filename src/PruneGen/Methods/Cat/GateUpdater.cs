@@ -30,8 +30,8 @@ public sealed class GateUpdater
         options.Validate();
         Options = options;
         // Normalised by the full network as declared, so C means the same before and after slimming.
-        _fullMacs = CostModel.Macs(structure, structure.FullGroupWidths(), structure.AllBlocksKept());
-        _fullParams = CostModel.Params(structure, structure.FullGroupWidths(), structure.AllBlocksKept());
+        _fullMacs = CostModel.FullMacs(structure);
+        _fullParams = CostModel.FullParams(structure);
     }
 
     public CatOptions Options { get; }
@@ -87,7 +87,8 @@ public sealed class GateUpdater
         if (Options.Nu == 0) return result;
         foreach (Gate gate in gates) gate.Theta.zero_grad();
         Tensor c = Complexity(network, out Tensor expectedMacs);
-        LastPressure = Options.PressureAt(expectedMacs.ToDouble() / _fullMacs);
+        // Read back only with a target: on a GPU it is a device synchronisation every step.
+        LastPressure = Options.MacsReduction == 0 ? 1 : Options.PressureAt(expectedMacs.ToDouble() / _fullMacs);
         _pressureSum += LastPressure;
         _pressureCount++;
         if (LastPressure == 0) return result;
