@@ -13,6 +13,15 @@ public partial class ResNet20Dense : ExperimentOptions
     public TrainingMethod CreateMethod() => new DenseTraining();
 }
 
+/// <summary>The VGG-style network trained without pruning: the common start of the VGG-style EMO pair (<c>--set dense_run=…</c>).</summary>
+[Experiment("vgg-dense", Network = typeof(VggSmall), Method = "dense", Dataset = "fashion-mnist",
+    Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,
+    Description = "the VGG-style network trained without pruning (its dense reference)")]
+public partial class VggDense : ExperimentOptions
+{
+    public TrainingMethod CreateMethod() => new DenseTraining();
+}
+
 /// <summary>
 /// The same training on the deterministic synthetic set: a smoke run that needs no dataset package
 /// (the integration test drives it through the real entry point, kill and resume included).
