@@ -53,6 +53,9 @@ public abstract class EmoExperiment : OneShotOptions
     [Option("what is done to both searches' hypervolume candidates before they are scored: batch_norm (statistics re-estimated on the calibration images), constraint_training (as the chosen network; slow) or none (untrained scores are recorded either way)", Default = CandidateRepair.BatchNorm)]
     public CandidateRepair HvRepair { get; set; }
 
+    [Option("both searches re-estimate the BatchNorm statistics of every mask they evaluate on the calibration images (a sub-network's on its cached input) before scoring it; false scores masks with the dense statistics, as METHODS.md states", Default = false)]
+    public bool SearchBatchNorm { get; set; }
+
     protected virtual EmoSearchKind Search => EmoSearchKind.DivideAndConquer;
 
     public TrainingMethod CreateMethod() => new EmoPruning(new EmoOptions
@@ -70,6 +73,7 @@ public abstract class EmoExperiment : OneShotOptions
         HypervolumeEvery = HvEvery,
         HypervolumePoints = HvPoints,
         HypervolumeRepair = HvRepair,
+        SearchBatchNorm = SearchBatchNorm,
         Seed = Seed,
     });
 }

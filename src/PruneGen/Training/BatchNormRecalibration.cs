@@ -15,7 +15,19 @@ public static class BatchNormRecalibration
     public static int Run(nn.Module<Tensor, Tensor> module, IEnumerable<Tensor> inputs)
     {
         ArgumentNullException.ThrowIfNull(module);
+        return Run(module, inputs, x => module.call(x));
+    }
+
+    /// <summary>
+    /// As <see cref="Run(nn.Module{Tensor, Tensor}, IEnumerable{Tensor})"/>, with <paramref name="forward"/>
+    /// running part of <paramref name="module"/> (e.g. one sub-network on the features at its cut).
+    /// BatchNorms the forward does not reach keep their statistics.
+    /// </summary>
+    public static int Run(nn.Module module, IEnumerable<Tensor> inputs, Func<Tensor, Tensor> forward)
+    {
+        ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(forward);
         BatchNorm2d[] norms = module.modules().OfType<BatchNorm2d>().Where(n => n.track_running_stats).ToArray();
         if (norms.Length == 0) return 0;
         double[] momenta = norms.Select(n => n.momentum).ToArray();
@@ -23,19 +35,15 @@ public static class BatchNormRecalibration
         int seen = 0;
         try
         {
+            // No reset: the first batch's momentum of 1 replaces a reached BatchNorm's statistics outright.
             using var noGrad = no_grad();
-            foreach (BatchNorm2d norm in norms)
-            {
-                norm.running_mean!.zero_();
-                norm.running_var!.fill_(1);
-            }
             module.train();
             foreach (Tensor input in inputs)
             {
                 using var scope = NewDisposeScope();
                 seen++;
                 foreach (BatchNorm2d norm in norms) norm.momentum = 1.0 / seen;
-                module.call(input);
+                forward(input);
             }
         }
         finally

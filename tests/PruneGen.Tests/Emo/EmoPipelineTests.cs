@@ -148,6 +148,48 @@ public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void SearchBatchNormScoresEachMaskWithStatisticsReEstimatedOnItsOwnInputAndLeavesTheCopyAlone()
+    {
+        using FeatureCache cache = FeatureCache.Build(_network, _split, Calibration());
+        const int k = 1;
+        using FeatureDetector detector = FeatureDetector.Train(cache, k + 1, classes: 10, steps: 50);
+        using var problem = new SubNetworkProblem(_split, k, EmoPlanner.Copy(_network), cache, detector, repairBatchNorm: true);
+        bool[] pruned = RandomMask(problem.MaskLength, 0.4, 7);
+        var errors = new double[3];
+        problem.EvaluateErrors([Enumerable.Repeat(true, problem.MaskLength).ToArray(), pruned, pruned], errors);
+        Assert.Equal(errors[1], errors[2]); // each evaluation starts again from the dense statistics
+
+        // By hand: the masked gates, S_k's BatchNorms re-estimated on the cached F_{k-1}, then the detector.
+        using ResNet20 copy = Settled();
+        copy.Gates.Mode = GateMode.FixedMasks;
+        _split.ApplyToGates(copy, k, pruned);
+        var outside = (PruneGen.Torch.Modules.BatchNorm2d)copy.named_modules()
+            .First(m => m.module is PruneGen.Torch.Modules.BatchNorm2d && m.name.StartsWith("stage3", StringComparison.Ordinal)).module;
+        Tensor before = outside.running_mean!.clone();
+        Assert.Equal(cache.Batches, PruneGen.Training.BatchNormRecalibration.Run(copy, Enumerable.Range(0, cache.Batches).Select(b => cache.Feature(k, b)),
+            x => MaskedForward.Run(copy, _split, k, k, x)));
+        copy.eval();
+        long wrong = 0;
+        using (no_grad())
+            for (int b = 0; b < cache.Batches; b++)
+                using (NewDisposeScope())
+                    wrong += detector.CountErrors(MaskedForward.Run(copy, _split, k, k, cache.Feature(k, b)), cache.Labels(b));
+        Assert.Equal((double)wrong / cache.Count, errors[1], 6);
+        // A BatchNorm the forward does not reach (stage 3) keeps its statistics.
+        Assert.True(before.equal(outside.running_mean!));
+
+        // The whole-network problem with the same repair scores as the candidate scorer's BatchNorm repair on the same images.
+        bool[][] masks = [RandomMask(48, 0.5, 1), RandomMask(96, 0.5, 2), RandomMask(192, 0.5, 3)];
+        using var whole = new WholeNetworkProblem(_split, EmoPlanner.Copy(_network), cache, repairBatchNorm: true);
+        using var scorer = new CandidateScorer(_network, _split, cache, cache, CandidateRepair.BatchNorm, null, new ConstraintTrainingOptions(), MemoryFormat.Contiguous);
+        var wholeErrors = new double[1];
+        whole.EvaluateErrors([[.. masks[0], .. masks[1], .. masks[2]]], wholeErrors);
+        CandidateScore score = scorer.Score(masks);
+        Assert.Equal(score.Repaired, wholeErrors[0], 6);
+        output.WriteLine($"{problem.Name}: detector error {errors[1]:P1} with its statistics re-estimated; whole network {wholeErrors[0]:P1} (as masked {score.Untrained:P1})");
+    }
+
+    [Fact]
     public void MasksReduceMacsAsTheClosedFormSaysAndTheSlimNetworkMatchesTheMaskedOne()
     {
         // Stage 1 keeps a random half; stage 2 empties block 1's conv1 (the block goes); stage 3 keeps a random quarter.

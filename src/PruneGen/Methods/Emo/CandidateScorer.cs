@@ -98,17 +98,15 @@ public sealed class CandidateScorer : IDisposable
             // Scored on a slimmed copy of the trained weights: the same outputs as the masked gates.
             return problem.Error(partMasks);
         }
-        IPrunableNetwork slim = MaskedForward.ForMasks(copy, _split, partMasks, _memoryFormat);
+        IPrunableNetwork slim = MaskedForward.BatchNormRepaired(copy, _split, partMasks, _calibration, 0, _split.Parts.Count - 1, throughTail: true, _memoryFormat);
         try
         {
-            BatchNormRecalibration.Run((nn.Module<Tensor, Tensor>)slim,
-                Enumerable.Range(0, _calibration.Batches).Select(b => _calibration.Feature(0, b)));
             RepairSeconds += clock.Elapsed.TotalSeconds;
             return WholeNetworkProblem.ClassifierError(slim, _split, _scoring);
         }
         finally
         {
-            if (!ReferenceEquals(slim, copy)) ((nn.Module)slim).Dispose();
+            ((nn.Module)slim).Dispose();
         }
     }
 

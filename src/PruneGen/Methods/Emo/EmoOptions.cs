@@ -65,6 +65,15 @@ public sealed record EmoOptions
     /// </summary>
     public CandidateRepair HypervolumeRepair { get; init; } = CandidateRepair.BatchNorm;
 
+    /// <summary>
+    /// Both searches re-estimate the BatchNorm statistics of every mask they evaluate on the calibration
+    /// images before scoring it: a sub-network's own on its cached input, the whole network's on the
+    /// images (<c>search_batch_norm</c>). Off (the default, as METHODS.md states): masks are scored with
+    /// the dense network's statistics. On, the searches' objectives match the hypervolume's BatchNorm
+    /// repair; each evaluation costs about one more forward pass.
+    /// </summary>
+    public bool SearchBatchNorm { get; init; }
+
     /// <summary>Threads for the searches (0: libtorch's current count); sub-network searches share them out.</summary>
     public int Threads { get; init; }
 

@@ -97,7 +97,7 @@ public static class EmoPlanner
             {
                 if (split.Parts[k].BitCount == 0)
                     throw new InvalidOperationException($"sub-network '{split.Parts[k].Name}' of {split.Structure.Name} has no prunable unit inside it; EMO needs every sub-network to have some");
-                problems.Add(new SubNetworkProblem(split, k, Copy(network, memoryFormat), cache, detectors[k], memoryFormat));
+                problems.Add(new SubNetworkProblem(split, k, Copy(network, memoryFormat), cache, detectors[k], memoryFormat, options.SearchBatchNorm));
             }
 
             int threads = options.Threads > 0 ? options.Threads : get_num_threads();
@@ -179,6 +179,7 @@ public static class EmoPlanner
                 ["gain_macs"] = choice.TotalGainMacs,
                 ["achieved_reduction"] = (double)(split.FullMacs - chosenMacs) / split.FullMacs,
                 ["calibration_images"] = cache.Count,
+                ["search_batch_norm"] = options.SearchBatchNorm,
                 ["population"] = options.Population,
                 ["generations"] = options.Generations,
                 ["evaluations"] = evaluations,
@@ -214,7 +215,7 @@ public static class EmoPlanner
         int K = split.Parts.Count;
         int generations = K * (options.Generations + 1) - 1;
         int threads = options.Threads > 0 ? options.Threads : get_num_threads();
-        using var problem = new WholeNetworkProblem(split, Copy(network, memoryFormat), cache, memoryFormat);
+        using var problem = new WholeNetworkProblem(split, Copy(network, memoryFormat), cache, memoryFormat, options.SearchBatchNorm);
         var searchOptions = new EmoSearchOptions { PopulationSize = options.Population, Generations = generations, Seed = options.Seed };
         log($"EMO whole-network baseline: {split.TotalBits} bits, population {options.Population}, {generations} generations on {threads} threads");
         int before = get_num_threads();
@@ -268,6 +269,7 @@ public static class EmoPlanner
                 ["gain_macs"] = split.FullMacs - pick.Macs,
                 ["achieved_reduction"] = (double)(split.FullMacs - pick.Macs) / split.FullMacs,
                 ["calibration_images"] = cache.Count,
+                ["search_batch_norm"] = options.SearchBatchNorm,
                 ["population"] = options.Population,
                 ["generations"] = generations,
                 ["evaluations"] = result.Evaluations,

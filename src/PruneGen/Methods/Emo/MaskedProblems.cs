@@ -1,6 +1,7 @@
 using PruneGen.Search.Pareto;
 using PruneGen.Structure;
 using PruneGen.Torch;
+using PruneGen.Training;
 using static PruneGen.Torch.torch;
 
 namespace PruneGen.Methods.Emo;
@@ -53,11 +54,13 @@ public sealed class SubNetworkProblem : ISubNetworkProblem, IDisposable
     private readonly FeatureCache _cache;
     private readonly FeatureDetector _detector;
     private readonly MemoryFormat _memoryFormat;
+    private readonly bool _repairBatchNorm;
 
     /// <param name="copy">A network this problem owns and disposes (e.g. <c>network.Slim(network.NewMasks())</c>).</param>
     /// <param name="memoryFormat">Layout of the slimmed networks masks are evaluated with (that of the cached features).</param>
+    /// <param name="repairBatchNorm">Re-estimate S_k's BatchNorm statistics for every mask on the cached F_{k-1} before scoring it (<see cref="EmoOptions.SearchBatchNorm"/>).</param>
     public SubNetworkProblem(SubNetworkSplit split, int part, IPrunableNetwork copy, FeatureCache cache, FeatureDetector detector,
-        MemoryFormat memoryFormat = MemoryFormat.Contiguous)
+        MemoryFormat memoryFormat = MemoryFormat.Contiguous, bool repairBatchNorm = false)
     {
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(copy);
@@ -65,7 +68,7 @@ public sealed class SubNetworkProblem : ISubNetworkProblem, IDisposable
         ArgumentNullException.ThrowIfNull(detector);
         if (part < 0 || part >= split.Parts.Count) throw new ArgumentOutOfRangeException(nameof(part), part, $"the split has {split.Parts.Count} sub-networks");
         split.RequireFullWidths(copy);
-        (_split, _part, _copy, _cache, _detector, _memoryFormat) = (split, part, copy, cache, detector, memoryFormat);
+        (_split, _part, _copy, _cache, _detector, _memoryFormat, _repairBatchNorm) = (split, part, copy, cache, detector, memoryFormat, repairBatchNorm);
         DenseMacs = split.PartDenseMacs(part);
         ((nn.Module)copy).eval();
     }
@@ -91,7 +94,9 @@ public sealed class SubNetworkProblem : ISubNetworkProblem, IDisposable
     {
         var masks = new bool[]?[_split.Parts.Count];
         masks[_part] = mask;
-        IPrunableNetwork network = MaskedForward.ForMasks(_copy, _split, masks, _memoryFormat);
+        IPrunableNetwork network = _repairBatchNorm
+            ? MaskedForward.BatchNormRepaired(_copy, _split, masks, _cache, _part, _part, throughTail: false, _memoryFormat)
+            : MaskedForward.ForMasks(_copy, _split, masks, _memoryFormat);
         try
         {
             long wrong = 0;
@@ -123,16 +128,19 @@ public sealed class WholeNetworkProblem : ISubNetworkProblem, IDisposable
     private readonly IPrunableNetwork _copy;
     private readonly FeatureCache _cache;
     private readonly MemoryFormat _memoryFormat;
+    private readonly bool _repairBatchNorm;
 
     /// <param name="copy">A network this problem owns and disposes.</param>
     /// <param name="memoryFormat">Layout of the slimmed networks masks are evaluated with (that of the cached features).</param>
-    public WholeNetworkProblem(SubNetworkSplit split, IPrunableNetwork copy, FeatureCache cache, MemoryFormat memoryFormat = MemoryFormat.Contiguous)
+    /// <param name="repairBatchNorm">Re-estimate the BatchNorm statistics for every mask on the cache's images before scoring it (<see cref="EmoOptions.SearchBatchNorm"/>).</param>
+    public WholeNetworkProblem(SubNetworkSplit split, IPrunableNetwork copy, FeatureCache cache, MemoryFormat memoryFormat = MemoryFormat.Contiguous,
+        bool repairBatchNorm = false)
     {
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(copy);
         ArgumentNullException.ThrowIfNull(cache);
         split.RequireFullWidths(copy);
-        (_split, _copy, _cache, _memoryFormat) = (split, copy, cache, memoryFormat);
+        (_split, _copy, _cache, _memoryFormat, _repairBatchNorm) = (split, copy, cache, memoryFormat, repairBatchNorm);
         ((nn.Module)copy).eval();
     }
 
@@ -157,7 +165,9 @@ public sealed class WholeNetworkProblem : ISubNetworkProblem, IDisposable
     /// <summary>Classifier error on the calibration images with every part's mask applied (null keeps a part dense).</summary>
     public double Error(IReadOnlyList<bool[]?> partMasks)
     {
-        IPrunableNetwork network = MaskedForward.ForMasks(_copy, _split, partMasks, _memoryFormat);
+        IPrunableNetwork network = _repairBatchNorm
+            ? MaskedForward.BatchNormRepaired(_copy, _split, partMasks, _cache, 0, _split.Parts.Count - 1, throughTail: true, _memoryFormat)
+            : MaskedForward.ForMasks(_copy, _split, partMasks, _memoryFormat);
         try
         {
             return ClassifierError(network, _split, _cache);
@@ -200,6 +210,37 @@ public static class MaskedForward
     {
         for (int k = 0; k < split.Parts.Count; k++) split.ApplyToGates(copy, k, null);
         if (partMasks.All(m => m is null || !m.Contains(false))) return copy;
+        return Slimmed(copy, split, partMasks, memoryFormat);
+    }
+
+    /// <summary>
+    /// A new slimmed copy of <paramref name="copy"/> for <paramref name="partMasks"/> (the dense masks
+    /// included) whose BatchNorm statistics in parts <paramref name="firstPart"/>..<paramref name="lastPart"/>
+    /// (and the classifier after them with <paramref name="throughTail"/>) are re-estimated on
+    /// <paramref name="calibration"/>'s features at the cut before <paramref name="firstPart"/>; the
+    /// other BatchNorms keep the dense network's. The caller disposes it.
+    /// </summary>
+    public static IPrunableNetwork BatchNormRepaired(IPrunableNetwork copy, SubNetworkSplit split, IReadOnlyList<bool[]?> partMasks, FeatureCache calibration,
+        int firstPart, int lastPart, bool throughTail, MemoryFormat memoryFormat)
+    {
+        ArgumentNullException.ThrowIfNull(calibration);
+        for (int k = 0; k < split.Parts.Count; k++) split.ApplyToGates(copy, k, null);
+        IPrunableNetwork slim = Slimmed(copy, split, partMasks, memoryFormat);
+        try
+        {
+            BatchNormRecalibration.Run((nn.Module)slim, Enumerable.Range(0, calibration.Batches).Select(b => calibration.Feature(firstPart, b)),
+                x => Run(slim, split, firstPart, lastPart, x, throughTail));
+            return slim;
+        }
+        catch
+        {
+            ((nn.Module)slim).Dispose();
+            throw;
+        }
+    }
+
+    private static IPrunableNetwork Slimmed(IPrunableNetwork copy, SubNetworkSplit split, IReadOnlyList<bool[]?> partMasks, MemoryFormat memoryFormat)
+    {
         IPrunableNetwork slim = copy.Slim(split.ToPruneMasks(copy, partMasks));
         var module = (nn.Module)slim;
         if (memoryFormat != MemoryFormat.Contiguous) module.to(memoryFormat);
