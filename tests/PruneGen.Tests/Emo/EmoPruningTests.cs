@@ -19,11 +19,11 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
         return (new DataLoader(train, new DataLoaderOptions { BatchSize = 32, Seed = 3 }), new DataLoader(test, new DataLoaderOptions { BatchSize = 64, Shuffle = false }));
     }
 
-    private static TrainingOutcome Train(EmoOptions options)
+    private static TrainingOutcome Train(EmoOptions options, int epochs = 2)
     {
         (DataLoader train, DataLoader test) = Data();
         manual_seed(5);
-        var trainer = new Trainer(new TrainerSettings { Epochs = 2, LearningRate = 0.05 },
+        var trainer = new Trainer(new TrainerSettings { Epochs = epochs, LearningRate = 0.05 },
             _ => { var n = new TinyMobileNet(); return TrainableNetwork.FromPrunable(n, n.CurrentWidths.ToSidecar()); }, new EmoPruning(options), train, test);
         return trainer.Run();
     }
@@ -84,6 +84,24 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
         JsonArray front = facts["whole_front"]!.AsArray();
         Assert.NotEmpty(front);
         Assert.All(front, p => Assert.InRange(p![1]!.GetValue<double>(), 0.0, 1.0));
+    }
+
+    [Fact]
+    public void WithSearchBatchNormTheChosenNetworkKeepsTheStatisticsItWasJudgedWith()
+    {
+        // No epoch after the search: the network the run ends with is the one the search chose.
+        TrainingOutcome outcome = Train(Small with { Search = EmoSearchKind.WholeNetwork, SearchBatchNorm = true }, epochs: 1);
+        using TrainableNetwork network = outcome.Network;
+        JsonObject facts = outcome.Facts[EmoPruning.SearchFact]!.AsObject();
+        Assert.True(facts["search_batch_norm"]!.GetValue<bool>());
+
+        // The calibration images as the method draws them; the search's error of its choice was measured on them.
+        ImageDataset drawn = Data().Train.Dataset.Subset(Small.CalibrationImages + Small.HoldoutImages, Small.Seed);
+        var calibration = new DataLoader(drawn.Select(Enumerable.Range(0, Small.CalibrationImages).ToArray(), "calibration"),
+            new DataLoaderOptions { BatchSize = Small.CalibrationBatch, Shuffle = false });
+        double error = 1 - Accuracy.Evaluate(network.Module, calibration).Accuracy;
+        output.WriteLine($"chosen network: calibration error {error:P2} at the end, {facts["calibration_error"]!.GetValue<double>():P2} in the search");
+        Assert.Equal(facts["calibration_error"]!.GetValue<double>(), error, 6);
     }
 
     /// <summary>The curve counts repaired candidates (BatchNorm re-estimated by default), with the untrained curve beside it at the same evaluations.</summary>

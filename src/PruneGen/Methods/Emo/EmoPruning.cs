@@ -92,6 +92,9 @@ public sealed class EmoPruning : TrainingMethod
         GateMode mode = network.Gates.Mode;
         network.Gates.Mode = GateMode.FixedMasks;
         for (int k = 0; k < split.Parts.Count; k++) split.ApplyToGates(network, k, plan.PartMasks[k]);
+        // The searches judged every mask with re-estimated statistics: the chosen network starts from them too.
+        if (Options.SearchBatchNorm)
+            BatchNormRecalibration.Run(module, Enumerable.Range(0, cache.Batches).Select(b => cache.Feature(0, b)));
         var constraint = new JsonObject { ["enabled"] = Options.ConstraintTraining && plan.Detectors.Count > 0 };
         try
         {
