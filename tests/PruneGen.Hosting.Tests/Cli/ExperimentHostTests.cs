@@ -17,12 +17,18 @@ public sealed class ExperimentHostTests : IDisposable
 
     private (int Code, string Out, string Err) Host(params string[] args) => Host(null, args);
 
-    private (int Code, string Out, string Err) Host(Func<TextWriter, TrainingProgress>? progress, params string[] args)
+    /// <param name="progress">
+    /// The run's progress, given the output writer and a reader of the error text so far (the error writer
+    /// is synchronised: the signal handler writes to it from its own thread).
+    /// </param>
+    private (int Code, string Out, string Err) Host(Func<TextWriter, Func<string>, TrainingProgress>? progress, params string[] args)
     {
         var output = new StringWriter();
-        var error = new StringWriter();
-        int code = ExperimentHost.Run(args, TinyCatalog.Create(), output, error, progress ?? (w => new PlainTrainingProgress(w)));
-        return (code, output.ToString(), error.ToString());
+        var errorText = new StringWriter();
+        TextWriter error = TextWriter.Synchronized(errorText);
+        string ErrorSoFar() { lock (error) return errorText.ToString(); } // the synchronised writer locks on itself
+        int code = ExperimentHost.Run(args, TinyCatalog.Create(), output, error, w => progress is null ? new PlainTrainingProgress(w) : progress(w, ErrorSoFar));
+        return (code, output.ToString(), errorText.ToString());
     }
 
     private string Dir(string name) => Path.Combine(_root, name);
@@ -192,7 +198,7 @@ public sealed class ExperimentHostTests : IDisposable
 
         // A real SIGINT to this process at step 8 (mid-epoch 2, after the slimming); the host's handler
         // turns it into a clean stop with a checkpoint.
-        var (code, output, error) = Host(w => new SignalAtStep(w, 8), "run", "tiny-halve", "--set", "threads=1", "--out", interrupted);
+        var (code, output, error) = Host((w, error) => new SignalAtStep(w, error, 8), "run", "tiny-halve", "--set", "threads=1", "--out", interrupted);
         Assert.True(code == ExitCodes.Interrupted, output + error);
         Assert.Contains("SIGINT: stopping after the current step", error);
         Assert.Contains($"continue with: resume {interrupted}", output);
@@ -248,7 +254,7 @@ public sealed class ExperimentHostTests : IDisposable
     }
 
     /// <summary>Sends SIGINT to this very process after a given step, as a user pressing Ctrl-C would.</summary>
-    private sealed class SignalAtStep(TextWriter output, int step) : PlainTrainingProgress(output)
+    private sealed class SignalAtStep(TextWriter output, Func<string> errorSoFar, int step) : PlainTrainingProgress(output)
     {
         public override void OnStep(in StepProgress s)
         {
@@ -256,8 +262,10 @@ public sealed class ExperimentHostTests : IDisposable
             if (s.GlobalStep == step)
             {
                 Assert.Equal(0, kill(Environment.ProcessId, 2));
-                // The handler runs on another thread; let it record the request before the next step.
-                Thread.Sleep(300);
+                // The handler runs on another thread, late on a busy machine: wait until it has recorded the
+                // request (its message is the sign) before the next step.
+                Assert.True(SpinWait.SpinUntil(() => errorSoFar().Contains("SIGINT", StringComparison.Ordinal), TimeSpan.FromSeconds(60)),
+                    "the SIGINT handler did not run within 60 s");
             }
         }
 
