@@ -43,6 +43,8 @@ public sealed class CandidateScorer : IDisposable
     private readonly ConstraintTrainingOptions _constraint;
     private readonly MemoryFormat _memoryFormat;
     private readonly WholeNetworkProblem _untrained;
+    // The untrained problem's copy of the dense weights (it owns it); BatchNorm repairs slim their candidates from it.
+    private readonly IPrunableNetwork _dense;
     private readonly Dictionary<string, CandidateScore> _scores = new();
 
     /// <param name="network">The dense network (not modified: repaired candidates get copies).</param>
@@ -62,7 +64,8 @@ public sealed class CandidateScorer : IDisposable
             throw new ArgumentException($"constraint-trained scoring needs one detector per sub-network ({split.Parts.Count})", nameof(detectors));
         (_network, _split, _calibration, _scoring, _detectors, _constraint, _memoryFormat) = (network, split, calibration, scoring, detectors, constraint, memoryFormat);
         Repair = repair;
-        _untrained = new WholeNetworkProblem(split, EmoPlanner.Copy(network, memoryFormat), scoring, memoryFormat);
+        _dense = EmoPlanner.Copy(network, memoryFormat);
+        _untrained = new WholeNetworkProblem(split, _dense, scoring, memoryFormat);
     }
 
     public CandidateRepair Repair { get; }
@@ -86,11 +89,11 @@ public sealed class CandidateScorer : IDisposable
     private double RepairedError(IReadOnlyList<bool[]> partMasks)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        IPrunableNetwork copy = EmoPlanner.Copy(_network, _memoryFormat);
-        // The problem owns the copy from here on and disposes it, also when the repair throws.
-        using var problem = new WholeNetworkProblem(_split, copy, _scoring, _memoryFormat);
         if (Repair == CandidateRepair.ConstraintTraining)
         {
+            // Training changes the weights: a copy of its own, which the problem owns from here on and disposes, also when the repair throws.
+            IPrunableNetwork copy = EmoPlanner.Copy(_network, _memoryFormat);
+            using var problem = new WholeNetworkProblem(_split, copy, _scoring, _memoryFormat);
             copy.Gates.Mode = GateMode.FixedMasks;
             for (int k = 0; k < _split.Parts.Count; k++) _split.ApplyToGates(copy, k, partMasks[k]);
             ConstraintTraining.Run(copy, _split, _calibration, _detectors!, _constraint);
@@ -98,7 +101,8 @@ public sealed class CandidateScorer : IDisposable
             // Scored on a slimmed copy of the trained weights: the same outputs as the masked gates.
             return problem.Error(partMasks);
         }
-        IPrunableNetwork slim = MaskedForward.BatchNormRepaired(copy, _split, partMasks, _calibration, 0, _split.Parts.Count - 1, throughTail: true, _memoryFormat);
+        // BatchNorm repair leaves the weights alone and re-estimates statistics on a new slimmed network.
+        IPrunableNetwork slim = MaskedForward.BatchNormRepaired(_dense, _split, partMasks, _calibration, 0, _split.Parts.Count - 1, throughTail: true, _memoryFormat);
         try
         {
             RepairSeconds += clock.Elapsed.TotalSeconds;
