@@ -49,6 +49,8 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
         Assert.Equal(split.Parts.Count * (1 + 6 * 4), facts["evaluations"]!.GetValue<long>());
         Assert.Equal(4, facts["hv_curve"]!.AsArray().Count); // generations 0..3
         AssertBothScorings(facts);
+        // Its candidates are already its choices at the R* grid, so the curve of choices is the curve.
+        Assert.Equal(facts["hv_curve"]!.ToJsonString(), facts["hv_curve_choices"]!.ToJsonString());
         Assert.True(facts["gpir"]!["total_impairment"]!.GetValue<double>() <= facts["gpir"]!["uniform_total_impairment"]!.GetValue<double>() + 1e-12);
         JsonObject constraint = facts["constraint_training"]!.AsObject();
         Assert.True(constraint["enabled"]!.GetValue<bool>());
@@ -79,6 +81,13 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
         Assert.Equal("holdout", facts["hv_data"]!.GetValue<string>());
         Assert.Equal(96, facts["hv_images"]!.GetValue<long>());
         for (int i = 1; i < hv.Length; i++) Assert.True(hv[i] >= hv[i - 1] - 1e-12);
+        // Its choices at the R* grid are some of its front members: at most hv_points + 1 per checkpoint,
+        // the same checkpoints, never more hypervolume than the whole front's.
+        double[] choices = facts["hv_curve_choices"]!.AsArray().Select(p => p![1]!.GetValue<double>()).ToArray();
+        Assert.Equal(facts["hv_curve"]!.AsArray().Select(p => p![0]!.GetValue<long>()), facts["hv_curve_choices"]!.AsArray().Select(p => p![0]!.GetValue<long>()));
+        for (int i = 0; i < hv.Length; i++) Assert.InRange(choices[i], 0.0, hv[i] + 1e-12);
+        Assert.InRange(facts["hv_choices_networks"]!.GetValue<int>(), 1, Math.Min(hv.Length * (Small.HypervolumePoints + 1), facts["hv_networks"]!.GetValue<int>()));
+        Assert.Equal(choices[^1], outcome.Metrics[0]["emo_hv_final_choices"]!.Value, 12);
         Assert.False(facts["constraint_training"]!["enabled"]!.GetValue<bool>());
         AssertBothScorings(facts); // its candidates are repaired for the curve as divide and conquer's are
         JsonArray front = facts["whole_front"]!.AsArray();

@@ -178,4 +178,16 @@ public class GpirTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Gpir.Solve([new GpirFront("s", 10, [new(0, 5)])], -1));
         Assert.Throws<ArgumentException>(() => Gpir.Solve([], 0));
     }
+
+    [Fact]
+    public void WholeNetworkChoicesAtEvenGainsAreTheFewestMacsRemovedThatMeetEachGain()
+    {
+        // Full network 100 MACs; a front from dense to 10 MACs kept. Gains 0, 30, 60, 90 pick each member once.
+        ArchivedMask[] front = [new([true, true], 0.1, 100), new([true, false], 0.2, 70), new([false, true], 0.3, 40), new([false, false], 0.5, 10)];
+        Assert.Equal([100L, 70, 40, 10], EmoPlanner.ChoicesAtEvenGains(front, 100, 3).Select(c => c.Macs));
+        // Gains 0, 22, 45, 67, 90: 67 needs at most 33 MACs kept, which only the last member meets; it is put forward once.
+        Assert.Equal([100L, 70, 40, 10], EmoPlanner.ChoicesAtEvenGains(front, 100, 4).Select(c => c.Macs));
+        // One value of R*: the dense end and the largest gain.
+        Assert.Equal([100L, 10], EmoPlanner.ChoicesAtEvenGains(front, 100, 1).Select(c => c.Macs));
+    }
 }

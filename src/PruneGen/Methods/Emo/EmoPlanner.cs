@@ -196,6 +196,7 @@ public static class EmoPlanner
                 ["choice_error"] = chosenError,
             };
             curve.AddFacts(facts, holdout ?? cache, holdout is not null, scorer, hvSeconds);
+            curve.AddChoiceFacts(facts); // every candidate divide and conquer puts forward is its choice at some R*
             return new EmoPlan(chosen, detectors.ToArray(), facts);
         }
         catch
@@ -239,22 +240,30 @@ public static class EmoPlanner
         var hvClock = Stopwatch.StartNew();
         FeatureDetector[] detectors = RepairOf(options) == CandidateRepair.ConstraintTraining ? TrainDetectors(split, cache, options) : [];
         var curve = new HypervolumeCurve();
+        // Beside it, only the networks the search would choose at the R* values divide and conquer
+        // assembles at: the same number of candidates per checkpoint, picked by the same rule.
+        var choices = new HypervolumeCurve();
         try
         {
             using var scorer = Scorer(network, split, cache, holdout, detectors, options, memoryFormat);
             foreach (int g in Enumerable.Range(0, options.Generations + 1).Where(g => g % options.HypervolumeEvery == 0 || g == options.Generations))
             {
                 int prefix = 1 + options.Population * K * (g + 1); // after generation K*(g+1) - 1: divide and conquer's evaluations at its generation g
-                foreach (ArchivedMask c in problem.Archive.Front(prefix))
+                IReadOnlyList<ArchivedMask> frontSoFar = problem.Archive.Front(prefix);
+                foreach (ArchivedMask c in frontSoFar)
                     curve.Add(EvaluationArchive.Key(c.Mask), scorer.Score(split.SplitMask(c.Mask)), (double)c.Macs / split.FullMacs);
+                foreach (ArchivedMask c in ChoicesAtEvenGains(frontSoFar, split.FullMacs, options.HypervolumePoints))
+                    choices.Add(EvaluationArchive.Key(c.Mask), scorer.Score(split.SplitMask(c.Mask)), (double)c.Macs / split.FullMacs);
                 curve.Mark(prefix);
+                choices.Mark(prefix);
             }
             double hvSeconds = hvClock.Elapsed.TotalSeconds;
             log($"EMO whole-network baseline: hypervolume curve from {scorer.Count} front members scored in {hvSeconds:0.0} s" +
-                $" ({scorer.Repair} repair: {scorer.RepairSeconds:0.0} s); final {curve.Final:0.000} ({curve.FinalUntrained:0.000} untrained)");
+                $" ({scorer.Repair} repair: {scorer.RepairSeconds:0.0} s); final {curve.Final:0.000} ({curve.FinalUntrained:0.000} untrained)," +
+                $" {choices.Final:0.000} from its choices at {options.HypervolumePoints} R* values");
             IReadOnlyList<ArchivedMask> front = problem.Archive.Front();
             long required = Gpir.RequiredGain(options.MacsReduction, split.FullMacs);
-            ArchivedMask? pick = front.Where(c => split.FullMacs - c.Macs >= required).OrderByDescending(c => c.Macs).ThenBy(c => c.Error).FirstOrDefault();
+            ArchivedMask? pick = ChooseAtGain(front, split.FullMacs, required);
             bool reached = pick is not null;
             pick ??= front.OrderBy(c => c.Macs).ThenBy(c => c.Error).First();
             if (!reached) log($"EMO whole-network baseline: no front member removes {required:N0} MACs; taking the one that removes most");
@@ -281,6 +290,7 @@ public static class EmoPlanner
                 ["choice_error"] = scorer.Score(chosen).Untrained,
             };
             curve.AddFacts(facts, holdout ?? cache, holdout is not null, scorer, hvSeconds);
+            choices.AddChoiceFacts(facts);
             return new EmoPlan(chosen, [], facts);
         }
         finally
@@ -310,6 +320,29 @@ public static class EmoPlanner
             bool[][] masks = Enumerable.Range(0, fronts.Count).Select(k => fronts[k][choice.MemberIndices[k]].Mask).ToArray();
             string key = string.Join("|", masks.Select(EvaluationArchive.Key));
             if (seen.Add(key)) yield return (key, masks);
+        }
+    }
+
+    /// <summary>
+    /// The whole-network search's choice at a required gain: the front member that removes the fewest
+    /// MACs while removing at least <paramref name="required"/> (lowest error among equals); null when
+    /// none does.
+    /// </summary>
+    private static ArchivedMask? ChooseAtGain(IReadOnlyList<ArchivedMask> front, long fullMacs, long required) =>
+        front.Where(c => fullMacs - c.Macs >= required).OrderByDescending(c => c.Macs).ThenBy(c => c.Error).FirstOrDefault();
+
+    /// <summary>
+    /// The whole-network search's choices at <paramref name="count"/> + 1 evenly spaced gains up to the
+    /// largest its front reaches, each once: the counterpart of <see cref="Assemble"/>.
+    /// </summary>
+    public static IEnumerable<ArchivedMask> ChoicesAtEvenGains(IReadOnlyList<ArchivedMask> front, long fullMacs, int count)
+    {
+        long reachable = front.Max(c => fullMacs - c.Macs);
+        var seen = new HashSet<string>();
+        for (int i = 0; i <= count; i++)
+        {
+            ArchivedMask pick = ChooseAtGain(front, fullMacs, reachable * i / count)!; // the member of largest gain always qualifies
+            if (seen.Add(EvaluationArchive.Key(pick.Mask))) yield return pick;
         }
     }
 

@@ -158,6 +158,7 @@ public sealed class EmoPruning : TrainingMethod
         metrics["emo_evaluations_per_second"] = facts["evaluations_per_second"]!.GetValue<double>();
         metrics["emo_search_seconds"] = facts["search_seconds"]!.GetValue<double>();
         metrics["emo_hv_final"] = facts["hv_final"]!.GetValue<double>();
+        metrics["emo_hv_final_choices"] = facts["hv_final_choices"]!.GetValue<double>();
     }
 
     private static double? MaskedAccuracy(TrainingContext context, nn.Module<Tensor, Tensor> module) =>
@@ -182,6 +183,8 @@ public sealed class EmoPruning : TrainingMethod
             curves[$"after {repair} repair"] = facts["hv_curve"]!.DeepClone();
             fronts[$"after {repair} repair"] = MacsThenError(facts["whole_front"]!);
         }
+        if (facts["hv_curve_choices"]!.ToJsonString() != facts["hv_curve"]!.ToJsonString())
+            curves["its choices at the R* grid only"] = facts["hv_curve_choices"]!.DeepClone();
         curves["untrained"] = facts["hv_curve_untrained"]!.DeepClone();
         fronts["untrained"] = MacsThenError(facts["whole_front_untrained"]!);
         return new()

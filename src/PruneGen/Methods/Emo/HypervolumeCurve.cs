@@ -62,6 +62,19 @@ public sealed class HypervolumeCurve
         facts["hv_repair_seconds"] = scorer.RepairSeconds;
     }
 
+    /// <summary>
+    /// The facts of a curve whose candidates are only the search's choices at the R* grid of
+    /// <see cref="EmoOptions.HypervolumePoints"/>: <c>hv_curve_choices</c>, <c>hv_final_choices</c> and
+    /// <c>hv_choices_networks</c> (distinct candidates). Divide and conquer's counted curve is such a curve;
+    /// the whole-network search's counts its whole front, so both are compared at equal candidate counts too.
+    /// </summary>
+    public void AddChoiceFacts(JsonObject facts)
+    {
+        facts["hv_curve_choices"] = _counted.DeepClone();
+        facts["hv_final_choices"] = Final;
+        facts["hv_choices_networks"] = _points.Count;
+    }
+
     /// <summary>The option value and fact of a repair: none, batch_norm or constraint_training.</summary>
     public static string RepairName(CandidateRepair repair) => repair switch
     {
