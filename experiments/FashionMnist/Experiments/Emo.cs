@@ -56,6 +56,9 @@ public abstract class EmoExperiment : OneShotOptions
     [Option("both searches re-estimate the BatchNorm statistics of every mask they evaluate on the calibration images (a sub-network's on its cached input) before scoring it; false scores masks with the dense statistics, as METHODS.md states", Default = false)]
     public bool SearchBatchNorm { get; set; }
 
+    [Option("divide and conquer scores every sub-network after the first on inputs that mix, per example, the dense features and those of its predecessor pruned to 1 - macs_reduction of its units by L1 magnitude; false scores on the dense features, as METHODS.md states", Default = false)]
+    public bool SearchPrunedInputs { get; set; }
+
     protected virtual EmoSearchKind Search => EmoSearchKind.DivideAndConquer;
 
     public TrainingMethod CreateMethod() => new EmoPruning(new EmoOptions
@@ -74,6 +77,7 @@ public abstract class EmoExperiment : OneShotOptions
         HypervolumePoints = HvPoints,
         HypervolumeRepair = HvRepair,
         SearchBatchNorm = SearchBatchNorm,
+        SearchPrunedInputs = SearchPrunedInputs,
         Seed = Seed,
     });
 }

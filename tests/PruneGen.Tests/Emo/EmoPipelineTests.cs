@@ -148,6 +148,63 @@ public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void PrunedPredecessorInputsMixDenseFeaturesAndAnL1PrunedPredecessorsOutputPerExample()
+    {
+        using FeatureCache cache = FeatureCache.Build(_network, _split, Calibration());
+        double[]?[] scores = PruneGen.Methods.Baselines.ChannelScores.L1(_network);
+        using FeatureCache mixed = PrunedPredecessorInputs.Build(_network, _split, cache, keepFraction: 0.5, prunedFraction: 0.5, repairBatchNorm: false, seed: 4);
+        Assert.Equal((cache.Count, cache.Batches, cache.Cuts), (mixed.Count, mixed.Batches, mixed.Cuts));
+
+        int fromPruned = 0, fromDense = 0;
+        for (int k = 1; k < _split.Parts.Count; k++)
+        {
+            // By hand: the predecessor with half of each group's units, those of largest L1 magnitude.
+            bool[] mask = PrunedPredecessorInputs.L1Mask(_split, k - 1, scores, 0.5);
+            int offset = 0;
+            foreach (int g in _split.Parts[k - 1].Groups)
+            {
+                double[] s = scores[g]!;
+                double smallestKept = Enumerable.Range(0, s.Length).Where(u => mask[offset + u]).Min(u => s[u]);
+                Assert.Equal(s.Length / 2, Enumerable.Range(0, s.Length).Count(u => mask[offset + u]));
+                Assert.All(Enumerable.Range(0, s.Length).Where(u => !mask[offset + u]), u => Assert.True(s[u] <= smallestKept));
+                offset += s.Length;
+            }
+            using ResNet20 copy = Settled();
+            copy.Gates.Mode = GateMode.FixedMasks;
+            _split.ApplyToGates(copy, k - 1, mask);
+            for (int b = 0; b < cache.Batches; b++)
+            {
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                Tensor pruned = MaskedForward.Run(copy, _split, k - 1, k - 1, cache.Feature(k - 1, b));
+                for (int i = 0; i < cache.Labels(b).size(0); i++)
+                {
+                    Tensor example = mixed.Feature(k, b)[i];
+                    if (example.allclose(pruned[i], rtol: 1e-4, atol: 1e-5)) fromPruned++;
+                    else if (example.equal(cache.Feature(k, b)[i])) fromDense++;
+                    else Assert.Fail($"cut {k}, batch {b}, example {i} is neither the dense feature nor the pruned predecessor's output");
+                }
+            }
+        }
+        // The images and the last cut are the dense cache's; labels are kept.
+        for (int b = 0; b < cache.Batches; b++)
+        {
+            Assert.True(mixed.Feature(0, b).equal(cache.Feature(0, b)));
+            Assert.True(mixed.Feature(_split.Parts.Count, b).equal(cache.Feature(_split.Parts.Count, b)));
+            Assert.True(mixed.Labels(b).equal(cache.Labels(b)));
+        }
+        Assert.InRange(fromPruned, 20, 76); // 96 examples, each pruned with probability 1/2
+        Assert.Equal(96, fromPruned + fromDense);
+        output.WriteLine($"{fromPruned} of 96 inputs come from a pruned predecessor");
+
+        // Mixing share 0 is the dense cache.
+        using FeatureCache dense = PrunedPredecessorInputs.Build(_network, _split, cache, 0.5, 0, repairBatchNorm: false, seed: 4);
+        for (int k = 0; k < cache.Cuts; k++)
+            for (int b = 0; b < cache.Batches; b++)
+                Assert.True(dense.Feature(k, b).equal(cache.Feature(k, b)));
+    }
+
+    [Fact]
     public void SearchBatchNormScoresEachMaskWithStatisticsReEstimatedOnItsOwnInputAndLeavesTheCopyAlone()
     {
         using FeatureCache cache = FeatureCache.Build(_network, _split, Calibration());

@@ -124,6 +124,24 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void WithPrunedInputsOnlyTheSubNetworksAfterTheFirstAreScoredDifferently()
+    {
+        JsonObject Search(bool prunedInputs)
+        {
+            TrainingOutcome outcome = Train(Small with { SearchPrunedInputs = prunedInputs, Generations = 1 });
+            outcome.Network.Dispose();
+            return outcome.Facts[EmoPruning.SearchFact]!.AsObject();
+        }
+        JsonObject plain = Search(false), mixed = Search(true);
+        Assert.True(mixed["search_pruned_inputs"]!.GetValue<bool>());
+        Assert.False(plain["search_pruned_inputs"]!.GetValue<bool>());
+        JsonArray plainParts = plain["parts"]!.AsArray(), mixedParts = mixed["parts"]!.AsArray();
+        // The first sub-network reads the images either way: the same search, the same front.
+        Assert.Equal(plainParts[0]!["front"]!.ToJsonString(), mixedParts[0]!["front"]!.ToJsonString());
+        Assert.Contains(Enumerable.Range(1, plainParts.Count - 1), k => plainParts[k]!["front"]!.ToJsonString() != mixedParts[k]!["front"]!.ToJsonString());
+    }
+
+    [Fact]
     public void WithoutRepairTheCurveIsTheUntrainedOne()
     {
         TrainingOutcome outcome = Train(Small with { HypervolumeRepair = CandidateRepair.None, Generations = 1 });

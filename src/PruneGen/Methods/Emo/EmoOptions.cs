@@ -74,6 +74,15 @@ public sealed record EmoOptions
     /// </summary>
     public bool SearchBatchNorm { get; init; }
 
+    /// <summary>
+    /// Divide and conquer scores every sub-network after the first on mixed inputs: per example the
+    /// dense feature or the output of its predecessor pruned to 1 − R* of its units by L1 magnitude
+    /// (<c>search_pruned_inputs</c>; <see cref="PrunedPredecessorInputs"/>; the mixing share is
+    /// <see cref="ConstraintTrainingOptions.PrunedInputFraction"/>). Off (the default, as METHODS.md
+    /// states): on the dense features. The whole-network search is unaffected.
+    /// </summary>
+    public bool SearchPrunedInputs { get; init; }
+
     /// <summary>Threads for the searches (0: libtorch's current count); sub-network searches share them out.</summary>
     public int Threads { get; init; }
 

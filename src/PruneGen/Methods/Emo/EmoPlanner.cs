@@ -90,14 +90,18 @@ public static class EmoPlanner
         int K = split.Parts.Count;
         var detectors = new List<FeatureDetector>();
         var problems = new List<SubNetworkProblem>();
+        FeatureCache? prunedInputs = null;
         try
         {
             detectors.AddRange(TrainDetectors(split, cache, options));
+            if (options.SearchPrunedInputs)
+                prunedInputs = PrunedPredecessorInputs.Build(network, split, cache, 1 - options.MacsReduction, options.Constraint.PrunedInputFraction,
+                    options.SearchBatchNorm, options.Seed, memoryFormat);
             for (int k = 0; k < K; k++)
             {
                 if (split.Parts[k].BitCount == 0)
                     throw new InvalidOperationException($"sub-network '{split.Parts[k].Name}' of {split.Structure.Name} has no prunable unit inside it; EMO needs every sub-network to have some");
-                problems.Add(new SubNetworkProblem(split, k, Copy(network, memoryFormat), cache, detectors[k], memoryFormat, options.SearchBatchNorm));
+                problems.Add(new SubNetworkProblem(split, k, Copy(network, memoryFormat), prunedInputs ?? cache, detectors[k], memoryFormat, options.SearchBatchNorm));
             }
 
             int threads = options.Threads > 0 ? options.Threads : get_num_threads();
@@ -180,6 +184,7 @@ public static class EmoPlanner
                 ["achieved_reduction"] = (double)(split.FullMacs - chosenMacs) / split.FullMacs,
                 ["calibration_images"] = cache.Count,
                 ["search_batch_norm"] = options.SearchBatchNorm,
+                ["search_pruned_inputs"] = options.SearchPrunedInputs,
                 ["population"] = options.Population,
                 ["generations"] = options.Generations,
                 ["evaluations"] = evaluations,
@@ -207,6 +212,7 @@ public static class EmoPlanner
         finally
         {
             foreach (SubNetworkProblem p in problems) p.Dispose();
+            prunedInputs?.Dispose();
         }
     }
 

@@ -81,6 +81,40 @@ public sealed class FeatureCache : IDisposable
         return new FeatureCache(features.Select(f => f.ToArray()).ToArray(), labels.ToArray(), count);
     }
 
+    /// <summary>
+    /// A new cache with this one's labels and features (copied), except the cuts in
+    /// <paramref name="replaced"/>, whose batch b is <c>replaced[cut](b)</c> (a new tensor the copy takes
+    /// over, of the same shape). The copy owns its tensors; dispose both.
+    /// </summary>
+    public FeatureCache WithCuts(IReadOnlyDictionary<int, Func<int, Tensor>> replaced)
+    {
+        ArgumentNullException.ThrowIfNull(replaced);
+        var features = new Tensor[Cuts][];
+        var labels = new List<Tensor>();
+        try
+        {
+            using var noGrad = no_grad();
+            for (int cut = 0; cut < Cuts; cut++)
+            {
+                features[cut] = new Tensor[Batches];
+                for (int b = 0; b < Batches; b++)
+                {
+                    Tensor feature = replaced.TryGetValue(cut, out Func<int, Tensor>? replace) ? replace(b) : _features[cut][b].clone();
+                    features[cut][b] = feature.DetachFromDisposeScope();
+                    if (!feature.shape.SequenceEqual(_features[cut][b].shape))
+                        throw new ArgumentException($"the replacement of cut {cut}, batch {b} has shape [{string.Join(", ", feature.shape)}], not the cached [{string.Join(", ", _features[cut][b].shape)}]", nameof(replaced));
+                }
+            }
+            labels.AddRange(_labels.Select(l => l.clone().DetachFromDisposeScope()));
+        }
+        catch
+        {
+            foreach (Tensor t in features.Where(f => f is not null).SelectMany(f => f).Where(t => t is not null).Concat(labels)) t.Dispose();
+            throw;
+        }
+        return new FeatureCache(features, labels.ToArray(), Count);
+    }
+
     private static Tensor Laid(Tensor x, MemoryFormat format) =>
         x.dim() == 4 && format != MemoryFormat.Contiguous ? x.contiguous(format) : x.contiguous();
 
