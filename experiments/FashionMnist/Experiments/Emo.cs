@@ -59,9 +59,6 @@ public abstract class EmoExperiment : OneShotOptions
     [Option("divide and conquer scores every sub-network after the first on inputs that mix, per example, the dense features and those of its predecessor pruned to 1 - macs_reduction of its units by L1 magnitude; false scores on the dense features, as METHODS.md states", Default = false)]
     public bool SearchPrunedInputs { get; set; }
 
-    [Option("divide and conquer shares its generations out in proportion to the sub-networks' bits (same evaluations in all); false gives each search the same generations, as METHODS.md states", Default = false)]
-    public bool BudgetByBits { get; set; }
-
     protected virtual EmoSearchKind Search => EmoSearchKind.DivideAndConquer;
 
     public TrainingMethod CreateMethod() => new EmoPruning(new EmoOptions
@@ -81,7 +78,6 @@ public abstract class EmoExperiment : OneShotOptions
         HypervolumeRepair = HvRepair,
         SearchBatchNorm = SearchBatchNorm,
         SearchPrunedInputs = SearchPrunedInputs,
-        BudgetByBits = BudgetByBits,
         Seed = Seed,
     });
 }

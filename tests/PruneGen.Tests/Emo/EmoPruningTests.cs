@@ -142,24 +142,6 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void BudgetByBitsSharesTheSameEvaluationsOutInProportionToTheBits()
-    {
-        TrainingOutcome outcome = Train(Small with { BudgetByBits = true });
-        outcome.Network.Dispose();
-        JsonObject facts = outcome.Facts[EmoPruning.SearchFact]!.AsObject();
-        var split = SubNetworkSplit.Of(TinyMobileNet.Structure);
-        int k = split.Parts.Count;
-        int[] expected = EmoPlanner.GenerationsByBits(split.Parts.Select(p => p.BitCount).ToArray(), k * 4);
-        JsonArray parts = facts["parts"]!.AsArray();
-        Assert.True(facts["budget_by_bits"]!.GetValue<bool>());
-        Assert.Equal(expected, parts.Select(p => p!["generations"]!.GetValue<int>()));
-        Assert.Equal(expected.Select(g => 1L + 6 * (g + 1)), parts.Select(p => p!["evaluations"]!.GetValue<long>()));
-        Assert.Equal(k * (1 + 6 * 4), facts["evaluations"]!.GetValue<long>()); // the budget of equal generations
-        // The curve's last point counts every evaluation.
-        Assert.Equal(k * (1 + 6 * 4), facts["hv_curve"]!.AsArray()[^1]![0]!.GetValue<long>());
-    }
-
-    [Fact]
     public void WithoutRepairTheCurveIsTheUntrainedOne()
     {
         TrainingOutcome outcome = Train(Small with { HypervolumeRepair = CandidateRepair.None, Generations = 1 });

@@ -190,27 +190,4 @@ public class GpirTests
         // One value of R*: the dense end and the largest gain.
         Assert.Equal([100L, 10], EmoPlanner.ChoicesAtEvenGains(front, 100, 1).Select(c => c.Macs));
     }
-
-    [Fact]
-    public void GenerationsByBitsShareTheEvaluationsInProportionAndKeepTheTotal()
-    {
-        // The VGG-style split (32, 64, 256 bits) with 3 x 21 populations: shares 5.7, 11.5, 45.8.
-        Assert.Equal([5, 10, 45], EmoPlanner.GenerationsByBits([32, 64, 256], 63));
-        Assert.Equal([20, 20, 20], EmoPlanner.GenerationsByBits([48, 48, 48], 63));
-        // A tiny part still gets its initial population.
-        Assert.Equal([0, 2], EmoPlanner.GenerationsByBits([1, 1000], 4));
-        var random = new Random(3);
-        for (int trial = 0; trial < 200; trial++)
-        {
-            int[] bits = Enumerable.Range(0, random.Next(1, 6)).Select(_ => random.Next(1, 300)).ToArray();
-            int total = random.Next(bits.Length, 200);
-            int[] generations = EmoPlanner.GenerationsByBits(bits, total);
-            Assert.Equal(total, generations.Sum(g => g + 1));
-            Assert.All(generations, g => Assert.True(g >= 0));
-            // No search is further than one population from its proportional share, beyond the minimum of one.
-            for (int k = 0; k < bits.Length; k++)
-                Assert.True(generations[k] + 1 <= Math.Max(1, total * bits[k] / (double)bits.Sum() + 1) + 1e-9, $"bits {string.Join(",", bits)}, total {total}");
-        }
-        Assert.Throws<ArgumentOutOfRangeException>(() => EmoPlanner.GenerationsByBits([5, 5, 5], 2));
-    }
 }

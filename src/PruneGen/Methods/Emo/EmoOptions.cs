@@ -83,14 +83,6 @@ public sealed record EmoOptions
     /// </summary>
     public bool SearchPrunedInputs { get; init; }
 
-    /// <summary>
-    /// Divide and conquer shares its generations out in proportion to the sub-networks' bits instead of
-    /// giving each <see cref="Generations"/> (<c>budget_by_bits</c>): the same evaluations in all,
-    /// K·(generations + 1), each search at least its initial population. Off (the default, as
-    /// METHODS.md states): equal generations.
-    /// </summary>
-    public bool BudgetByBits { get; init; }
-
     /// <summary>Threads for the searches (0: libtorch's current count); sub-network searches share them out.</summary>
     public int Threads { get; init; }
 

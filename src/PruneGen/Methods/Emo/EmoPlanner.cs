@@ -106,21 +106,16 @@ public static class EmoPlanner
 
             int threads = options.Threads > 0 ? options.Threads : get_num_threads();
             int parallel = Math.Max(1, Math.Min(K, threads));
-            int[] generations = options.BudgetByBits
-                ? GenerationsByBits(split.Parts.Select(p => p.BitCount).ToArray(), K * (options.Generations + 1))
-                : Enumerable.Repeat(options.Generations, K).ToArray();
             var searchOptions = new EmoSearchOptions
             {
                 PopulationSize = options.Population,
                 Generations = options.Generations,
-                GenerationsPerSearch = generations,
                 Seed = options.Seed,
                 MaxParallelSearches = parallel,
                 ThreadsPerSearch = Math.Max(1, threads / parallel),
             };
             log($"EMO: {K} sub-network searches ({string.Join(", ", split.Parts.Select(p => $"{p.Name} {p.BitCount} bits"))}), " +
-                $"population {options.Population}, {(options.BudgetByBits ? $"generations {string.Join("/", generations)} (by bits)" : $"{options.Generations} generations")}, " +
-                $"{parallel} in parallel on {threads} threads");
+                $"population {options.Population}, {options.Generations} generations, {parallel} in parallel on {threads} threads");
             var clock = Stopwatch.StartNew();
             IReadOnlyList<SubNetworkSearchResult> results = DivideAndConquerSearch.Run(problems, searchOptions);
             double seconds = clock.Elapsed.TotalSeconds;
@@ -146,11 +141,10 @@ public static class EmoPlanner
             var curve = new HypervolumeCurve();
             foreach (int g in Enumerable.Range(0, options.Generations + 1).Where(g => g % options.HypervolumeEvery == 0 || g == options.Generations))
             {
-                // The same share (g + 1) / (generations + 1) of every search's evaluations: generation g of each with equal budgets.
-                int[] prefixes = generations.Select(gk => 1 + options.Population * Math.Max(1, (int)Math.Round((double)(g + 1) * (gk + 1) / (options.Generations + 1)))).ToArray();
-                foreach ((string key, bool[][] masks) in Assemble(split, problems, problems.Select((p, k) => p.Archive.Front(prefixes[k])).ToArray(), options.HypervolumePoints))
+                int prefix = 1 + options.Population * (g + 1);
+                foreach ((string key, bool[][] masks) in Assemble(split, problems, problems.Select(p => p.Archive.Front(prefix)).ToArray(), options.HypervolumePoints))
                     curve.Add(key, scorer.Score(masks), (double)split.WholeMacs(masks) / split.FullMacs);
-                curve.Mark(prefixes.Sum(n => (long)n));
+                curve.Mark((long)prefix * K);
             }
             double hvSeconds = hvClock.Elapsed.TotalSeconds;
             log($"EMO: hypervolume curve from {scorer.Count} assembled networks evaluated with the classifier in {hvSeconds:0.0} s" +
@@ -169,7 +163,6 @@ public static class EmoPlanner
                     ["dense_macs"] = problems[k].DenseMacs,
                     ["dense_error"] = results[k].DenseError,
                     ["evaluations"] = results[k].Evaluations,
-                    ["generations"] = generations[k],
                     ["front"] = Pairs(fronts[k].Select(c => (c.Error, (double)c.Macs / problems[k].DenseMacs))),
                     ["chosen"] = new JsonObject
                     {
@@ -192,7 +185,6 @@ public static class EmoPlanner
                 ["calibration_images"] = cache.Count,
                 ["search_batch_norm"] = options.SearchBatchNorm,
                 ["search_pruned_inputs"] = options.SearchPrunedInputs,
-                ["budget_by_bits"] = options.BudgetByBits,
                 ["population"] = options.Population,
                 ["generations"] = options.Generations,
                 ["evaluations"] = evaluations,
@@ -335,32 +327,6 @@ public static class EmoPlanner
             string key = string.Join("|", masks.Select(EvaluationArchive.Key));
             if (seen.Add(key)) yield return (key, masks);
         }
-    }
-
-    /// <summary>
-    /// Generations per sub-network in proportion to its bits, such that the generations plus the initial
-    /// populations add up to <paramref name="total"/> (each search gets at least its initial population):
-    /// largest remainders of the proportional shares.
-    /// </summary>
-    public static int[] GenerationsByBits(IReadOnlyList<int> bits, int total)
-    {
-        ArgumentNullException.ThrowIfNull(bits);
-        if (bits.Count == 0 || bits.Any(b => b < 1)) throw new ArgumentException("every sub-network needs at least one bit", nameof(bits));
-        if (total < bits.Count) throw new ArgumentOutOfRangeException(nameof(total), total, $"{bits.Count} searches need at least {bits.Count} populations");
-        double sum = bits.Sum(b => (double)b);
-        double[] ideal = bits.Select(b => total * b / sum).ToArray();
-        int[] units = ideal.Select(x => Math.Max(1, (int)Math.Floor(x))).ToArray();
-        while (units.Sum() < total)
-        {
-            int k = Enumerable.Range(0, units.Length).MaxBy(i => ideal[i] - units[i]);
-            units[k]++;
-        }
-        while (units.Sum() > total)
-        {
-            int k = Enumerable.Range(0, units.Length).Where(i => units[i] > 1).MaxBy(i => units[i] - ideal[i]);
-            units[k]--;
-        }
-        return units.Select(u => u - 1).ToArray();
     }
 
     /// <summary>

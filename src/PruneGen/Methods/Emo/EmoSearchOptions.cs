@@ -5,9 +5,6 @@ public sealed record EmoSearchOptions
 {
     public int PopulationSize { get; init; } = 20;
     public int Generations { get; init; } = 20;
-
-    /// <summary>Divide and conquer: generations of each sub-network's search (null: <see cref="Generations"/> for every one).</summary>
-    public IReadOnlyList<int>? GenerationsPerSearch { get; init; }
     public double CrossoverProbability { get; init; } = 0.9;
 
     /// <summary>Per-bit flip probability; null for 1/mask length.</summary>

@@ -112,8 +112,6 @@ public static class DivideAndConquerSearch
         if (problems.Count == 0) throw new ArgumentException("at least one sub-network is needed", nameof(problems));
         if (options.MaxParallelSearches < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxParallelSearches, "MaxParallelSearches must be at least 1");
-        if (options.GenerationsPerSearch is { } perSearch && perSearch.Count != problems.Count)
-            throw new ArgumentException($"GenerationsPerSearch has {perSearch.Count} entries for {problems.Count} sub-networks", nameof(options));
 
         var results = new SubNetworkSearchResult[problems.Count];
         Parallel.For(0, problems.Count,
@@ -124,8 +122,7 @@ public static class DivideAndConquerSearch
                 if (options.ThreadsPerSearch > 0) PruneGen.Torch.torch.set_num_threads(options.ThreadsPerSearch);
                 try
                 {
-                    EmoSearchOptions own = options.GenerationsPerSearch is { } perSearch ? options with { Generations = perSearch[k] } : options;
-                    results[k] = SubNetworkSearch.Run(problems[k], own, streamKey: k, cancellationToken: cancellationToken);
+                    results[k] = SubNetworkSearch.Run(problems[k], options, streamKey: k, cancellationToken: cancellationToken);
                 }
                 finally
                 {
