@@ -47,6 +47,8 @@ public sealed class EmoPlan : IDisposable
 /// reachable gain, plus the dense network). Both are taken at divide and conquer's checkpoints
 /// (every <see cref="EmoOptions.HypervolumeEvery"/> generations; the whole-network search after the
 /// same number of evaluations). These scoring evaluations are not counted as search evaluations.
+/// The whole-network search also records the curve of only its choices at the same R* grid
+/// (<c>hv_curve_choices</c>), so the two can be compared at equal candidate counts as well.
 /// </para>
 /// </summary>
 public static class EmoPlanner
