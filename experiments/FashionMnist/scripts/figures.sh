@@ -57,6 +57,15 @@ for r in 0.3 0.7; do run emo-r$r resnet20-emo "${emo[@]}" --set macs_reduction=$
 vgg=(--set calibration_images=1024 --set holdout_images=512)
 run vgg-emo vgg-emo "${vgg[@]}"
 run vgg-emo-whole vgg-emo-whole "${vgg[@]}"
+# The hypervolume pairs: both searches one epoch after a common dense start (three draws of the
+# calibration and held-out images), divide and conquer also with search_pruned_inputs.
+run vgg-dense vgg-dense
+for seed in 0 1 2; do
+    pair=(--set dense_run="$root/vgg-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set seed=$seed)
+    run vgg-emo-1ep-s$seed vgg-emo "${pair[@]}"
+    run vgg-emo-pruned-inputs-1ep-s$seed vgg-emo "${pair[@]}" --set search_pruned_inputs=true
+    run vgg-emo-whole-1ep-s$seed vgg-emo-whole "${pair[@]}"
+done
 
 mapfile -t finished < <(find "$root" -mindepth 2 -maxdepth 2 -name summary.json -printf '%h\n' | sort)
 "${program[@]}" measure-latency "${finished[@]}" --batch 128 --batch 1 --threads 2 --threads 1 --repeats 20 --rounds 3 \
