@@ -57,10 +57,10 @@ for r in 0.3 0.7; do run emo-r$r resnet20-emo "${emo[@]}" --set macs_reduction=$
 vgg=(--set calibration_images=1024 --set holdout_images=512)
 run vgg-emo vgg-emo "${vgg[@]}"
 run vgg-emo-whole vgg-emo-whole "${vgg[@]}"
-# The hypervolume pairs: both searches one epoch after a common dense start (three draws of the
+# The hypervolume pairs: both searches one epoch after a common dense start (five draws of the
 # calibration and held-out images), divide and conquer also with search_pruned_inputs.
 run vgg-dense vgg-dense
-for seed in 0 1 2; do
+for seed in 0 1 2 3 4; do
     pair=(--set dense_run="$root/vgg-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set seed=$seed)
     run vgg-emo-1ep-s$seed vgg-emo "${pair[@]}"
     run vgg-emo-pruned-inputs-1ep-s$seed vgg-emo "${pair[@]}" --set search_pruned_inputs=true
