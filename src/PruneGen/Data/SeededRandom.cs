@@ -30,6 +30,9 @@ internal struct SeededRandom
         return Mix(_state);
     }
 
+    /// <summary>Uniform double in [0, 1) from the top 53 bits.</summary>
+    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
     /// <summary>Uniform integer in [0, <paramref name="bound"/>), without modulo bias (Lemire's method).</summary>
     public int NextInt(int bound)
     {

@@ -38,7 +38,7 @@ public static class ChannelScores
         {
             // One stream per group: a group's scores do not depend on the other groups' widths.
             var random = SeededRandom.Derive(seed, 0x4241_5345, group.Index);
-            scores[group.Index] = Enumerable.Range(0, widths[group.Index]).Select(_ => (random.NextUInt64() >> 11) * (1.0 / (1UL << 53))).ToArray();
+            scores[group.Index] = Enumerable.Range(0, widths[group.Index]).Select(_ => random.NextDouble()).ToArray();
         }
         return scores;
     }

@@ -141,19 +141,28 @@ public static class ConstraintTraining
         ref SeededRandom random)
     {
         Tensor dense = cache.Feature(part, batch);
-        long n = dense.size(0);
-        var fromPruned = new bool[n];
-        for (int i = 0; i < n; i++) fromPruned[i] = NextDouble(ref random) < prunedFraction;
+        bool[] fromPruned = DrawPrunedExamples(dense.size(0), prunedFraction, ref random);
         if (part == 0 || !fromPruned.Contains(true)) return dense.alias();
         Tensor pruned;
         using (no_grad()) pruned = MaskedForward.Run(network, split, part - 1, part - 1, cache.Feature(part - 1, batch));
-        long[] shape = Enumerable.Repeat(1L, (int)dense.dim()).ToArray();
-        shape[0] = n;
-        Tensor choose = tensor(fromPruned, shape);
-        return where(choose, pruned, dense);
+        return MixPerExample(fromPruned, pruned, dense);
     }
 
-    private static double NextDouble(ref SeededRandom random) => (random.NextUInt64() >> 11) * (1.0 / (1UL << 53));
+    /// <summary>Which of <paramref name="count"/> examples take the pruned predecessor's feature, each with probability <paramref name="prunedFraction"/>.</summary>
+    internal static bool[] DrawPrunedExamples(long count, double prunedFraction, ref SeededRandom random)
+    {
+        var fromPruned = new bool[count];
+        for (long i = 0; i < count; i++) fromPruned[i] = random.NextDouble() < prunedFraction;
+        return fromPruned;
+    }
+
+    /// <summary>Example i of <paramref name="pruned"/> where <paramref name="fromPruned"/>[i], else of <paramref name="dense"/>.</summary>
+    internal static Tensor MixPerExample(bool[] fromPruned, Tensor pruned, Tensor dense)
+    {
+        long[] shape = Enumerable.Repeat(1L, (int)dense.dim()).ToArray();
+        shape[0] = fromPruned.Length;
+        return where(tensor(fromPruned, shape), pruned, dense);
+    }
 
     /// <summary>The trainable parameters of part <paramref name="part"/>'s members (gates excluded).</summary>
     public static nn.Parameter[] PartParameters(IPrunableNetwork network, SubNetworkSplit split, int part)

@@ -183,7 +183,7 @@ public sealed class EmoPruning : TrainingMethod
             curves[$"after {repair} repair"] = facts["hv_curve"]!.DeepClone();
             fronts[$"after {repair} repair"] = MacsThenError(facts["whole_front"]!);
         }
-        if (facts["hv_curve_choices"]!.ToJsonString() != facts["hv_curve"]!.ToJsonString())
+        if (facts["search"]?.GetValue<string>() == "whole_network") // divide and conquer's choices curve is its curve
             curves["its choices at the R* grid only"] = facts["hv_curve_choices"]!.DeepClone();
         curves["untrained"] = facts["hv_curve_untrained"]!.DeepClone();
         fronts["untrained"] = MacsThenError(facts["whole_front_untrained"]!);

@@ -84,14 +84,10 @@ public static class PrunedPredecessorInputs
     {
         using var scope = NewDisposeScope();
         Tensor dense = cache.Feature(predecessor + 1, batch);
-        long n = dense.size(0);
         var random = SeededRandom.Derive(seed, 0x5052_4544, predecessor, batch);
-        var fromPruned = new bool[n];
-        for (int i = 0; i < n; i++) fromPruned[i] = (random.NextUInt64() >> 11) * (1.0 / (1UL << 53)) < prunedFraction;
+        bool[] fromPruned = ConstraintTraining.DrawPrunedExamples(dense.size(0), prunedFraction, ref random);
         Tensor output = MaskedForward.Run(pruned, split, predecessor, predecessor, cache.Feature(predecessor, batch));
-        long[] shape = Enumerable.Repeat(1L, (int)dense.dim()).ToArray();
-        shape[0] = n;
-        Tensor mixed = where(tensor(fromPruned, shape), output, dense);
+        Tensor mixed = ConstraintTraining.MixPerExample(fromPruned, output, dense);
         mixed = mixed.dim() == 4 && memoryFormat != MemoryFormat.Contiguous ? mixed.contiguous(memoryFormat) : mixed.contiguous(); // the cache's layout
         return mixed.MoveToOuterDisposeScope();
     }
