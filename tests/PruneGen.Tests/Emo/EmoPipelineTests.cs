@@ -205,6 +205,47 @@ public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void DenseTailScoringIsTheWholeNetworksErrorWithOnlyThatSubNetworkPruned()
+    {
+        // Fitted a little to the calibration images: random weights predict one class whatever a mask does.
+        using ResNet20 fitted = Settled();
+        using (var adam = optim.Adam(fitted.parameters(), 0.01))
+        {
+            fitted.train();
+            for (int epoch = 0; epoch < 10; epoch++)
+                foreach (Batch b in Calibration().Epoch(epoch))
+                    using (b)
+                    using (NewDisposeScope())
+                    {
+                        adam.zero_grad();
+                        nn.functional.cross_entropy(fitted.call(b.Images), b.Labels).backward();
+                        adam.step();
+                    }
+            fitted.eval();
+        }
+        using FeatureCache cache = FeatureCache.Build(fitted, _split, Calibration());
+        using var whole = new WholeNetworkProblem(_split, EmoPlanner.Copy(fitted), cache);
+        double dense = whole.Error([null, null, null]);
+        var prunedErrors = new List<double>();
+        for (int k = 0; k < 3; k++)
+        {
+            using FeatureDetector detector = FeatureDetector.Train(cache, k + 1, classes: 10, steps: 50);
+            using var problem = new SubNetworkProblem(_split, k, EmoPlanner.Copy(fitted), cache, detector, scoring: SubNetworkScoring.DenseTail);
+            bool[] pruned = RandomMask(problem.MaskLength, 0.3, 11 + k);
+            var errors = new double[2];
+            problem.EvaluateErrors([Enumerable.Repeat(true, problem.MaskLength).ToArray(), pruned], errors);
+            Assert.Equal(dense, errors[0], 6);
+            var onlyThis = new bool[]?[3];
+            onlyThis[k] = pruned;
+            Assert.Equal(whole.Error(onlyThis), errors[1], 6);
+            prunedErrors.Add(errors[1]);
+            output.WriteLine($"{problem.Name}: whole-network error {errors[1]:P1} with only it pruned to 30% (dense {dense:P1})");
+        }
+        // So the comparison is not of dense errors only: keeping 30% of some stage moves the error.
+        Assert.Contains(prunedErrors, e => e != dense);
+    }
+
+    [Fact]
     public void SearchBatchNormScoresEachMaskWithStatisticsReEstimatedOnItsOwnInputAndLeavesTheCopyAlone()
     {
         using FeatureCache cache = FeatureCache.Build(_network, _split, Calibration());

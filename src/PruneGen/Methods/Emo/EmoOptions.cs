@@ -10,6 +10,19 @@ public enum EmoSearchKind
     WholeNetwork,
 }
 
+/// <summary>What scores a sub-network's output during divide and conquer's searches.</summary>
+public enum SubNetworkScoring
+{
+    /// <summary>The cut's feature detector D_k (METHODS.md): cheap, and blind to how the rest of the network uses the feature.</summary>
+    Detector,
+
+    /// <summary>
+    /// The dense rest of the network and its classifier: a mask's impairment is the whole network's
+    /// error change with only that sub-network pruned. Each evaluation runs the later sub-networks too.
+    /// </summary>
+    DenseTail,
+}
+
 /// <summary>Options of <see cref="EmoPruning"/> (the option keys of the experiments in parentheses).</summary>
 public sealed record EmoOptions
 {
@@ -83,6 +96,22 @@ public sealed record EmoOptions
     /// </summary>
     public bool SearchPrunedInputs { get; init; }
 
+    /// <summary>
+    /// What scores each sub-network's masks in divide and conquer (<c>sub_network_scoring</c>): its
+    /// detector (the default, as METHODS.md states) or the dense tail of the network. The detectors
+    /// are trained either way, for constraint training.
+    /// </summary>
+    public SubNetworkScoring SubNetworkScoring { get; init; } = SubNetworkScoring.Detector;
+
+    /// <summary>
+    /// Generations of the measured assembly search after divide and conquer's sub-network searches
+    /// (<c>assembly_generations</c>; 0, the default as METHODS.md states, chooses by GPIR alone). With
+    /// more, an NSGA-II of the same population over assemblies of the sub-network fronts, seeded with
+    /// GPIR's, scores them on the whole network (<see cref="AssemblySearch"/>), and the choice at R* is
+    /// its front's. Its evaluations count: the whole-network search gets the same number more.
+    /// </summary>
+    public int AssemblyGenerations { get; init; }
+
     /// <summary>Threads for the searches (0: libtorch's current count); sub-network searches share them out.</summary>
     public int Threads { get; init; }
 
@@ -104,6 +133,8 @@ public sealed record EmoOptions
         if (HypervolumeEvery < 1) throw new ArgumentOutOfRangeException("hv_every", HypervolumeEvery, "must be at least 1");
         if (HypervolumePoints < 1) throw new ArgumentOutOfRangeException("hv_points", HypervolumePoints, "must be at least 1");
         if (!Enum.IsDefined(HypervolumeRepair)) throw new ArgumentOutOfRangeException("hv_repair", HypervolumeRepair, "unknown repair: none, batch_norm or constraint_training");
+        if (AssemblyGenerations < 0) throw new ArgumentOutOfRangeException("assembly_generations", AssemblyGenerations, "cannot be negative");
+        if (!Enum.IsDefined(SubNetworkScoring)) throw new ArgumentOutOfRangeException("sub_network_scoring", SubNetworkScoring, "unknown sub-network scoring: detector or dense_tail");
         if (Threads < 0) throw new ArgumentOutOfRangeException("threads", Threads, "cannot be negative");
         ArgumentNullException.ThrowIfNull(Constraint);
     }

@@ -43,8 +43,9 @@ public sealed class EvaluationArchive
 /// <summary>
 /// The search problem of one sub-network S_k: masks of its internal units, evaluated on the cached
 /// feature F_{k-1} with S_k run on a private copy of the network (fixed-mask gates, evaluation mode)
-/// and scored by the detector D_k on the calibration labels. Owning its copy makes problems of
-/// different sub-networks safe to evaluate on different threads at once.
+/// and scored on the calibration labels by the detector D_k, or with
+/// <see cref="SubNetworkScoring.DenseTail"/> by the dense rest of the network and its classifier.
+/// Owning its copy makes problems of different sub-networks safe to evaluate on different threads at once.
 /// </summary>
 public sealed class SubNetworkProblem : ISubNetworkProblem, IDisposable
 {
@@ -55,20 +56,23 @@ public sealed class SubNetworkProblem : ISubNetworkProblem, IDisposable
     private readonly FeatureDetector _detector;
     private readonly MemoryFormat _memoryFormat;
     private readonly bool _repairBatchNorm;
+    private readonly SubNetworkScoring _scoring;
 
     /// <param name="copy">A network this problem owns and disposes (e.g. <c>network.Slim(network.NewMasks())</c>).</param>
     /// <param name="memoryFormat">Layout of the slimmed networks masks are evaluated with (that of the cached features).</param>
     /// <param name="repairBatchNorm">Re-estimate S_k's BatchNorm statistics for every mask on the cached F_{k-1} before scoring it (<see cref="EmoOptions.SearchBatchNorm"/>).</param>
+    /// <param name="scoring">What scores S_k's output (<see cref="EmoOptions.SubNetworkScoring"/>).</param>
     public SubNetworkProblem(SubNetworkSplit split, int part, IPrunableNetwork copy, FeatureCache cache, FeatureDetector detector,
-        MemoryFormat memoryFormat = MemoryFormat.Contiguous, bool repairBatchNorm = false)
+        MemoryFormat memoryFormat = MemoryFormat.Contiguous, bool repairBatchNorm = false, SubNetworkScoring scoring = SubNetworkScoring.Detector)
     {
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(copy);
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(detector);
         if (part < 0 || part >= split.Parts.Count) throw new ArgumentOutOfRangeException(nameof(part), part, $"the split has {split.Parts.Count} sub-networks");
+        if (!Enum.IsDefined(scoring)) throw new ArgumentOutOfRangeException(nameof(scoring), scoring, "unknown sub-network scoring");
         split.RequireFullWidths(copy);
-        (_split, _part, _copy, _cache, _detector, _memoryFormat, _repairBatchNorm) = (split, part, copy, cache, detector, memoryFormat, repairBatchNorm);
+        (_split, _part, _copy, _cache, _detector, _memoryFormat, _repairBatchNorm, _scoring) = (split, part, copy, cache, detector, memoryFormat, repairBatchNorm, scoring);
         DenseMacs = split.PartDenseMacs(part);
         ((nn.Module)copy).eval();
     }
@@ -89,7 +93,10 @@ public sealed class SubNetworkProblem : ISubNetworkProblem, IDisposable
         }
     }
 
-    /// <summary>Detector error of S_k under <paramref name="mask"/> (null: dense) on the calibration subset.</summary>
+    /// <summary>
+    /// Error of S_k under <paramref name="mask"/> (null: dense) on the calibration subset: the detector's,
+    /// or with <see cref="SubNetworkScoring.DenseTail"/> the classifier's after the dense later sub-networks.
+    /// </summary>
     public double Error(bool[]? mask)
     {
         var masks = new bool[]?[_split.Parts.Count];
@@ -97,6 +104,7 @@ public sealed class SubNetworkProblem : ISubNetworkProblem, IDisposable
         IPrunableNetwork network = _repairBatchNorm
             ? MaskedForward.BatchNormRepaired(_copy, _split, masks, _cache, _part, _part, throughTail: false, _memoryFormat)
             : MaskedForward.ForMasks(_copy, _split, masks, _memoryFormat);
+        bool throughTail = _scoring == SubNetworkScoring.DenseTail;
         try
         {
             long wrong = 0;
@@ -104,8 +112,16 @@ public sealed class SubNetworkProblem : ISubNetworkProblem, IDisposable
             for (int b = 0; b < _cache.Batches; b++)
             {
                 using var scope = NewDisposeScope();
-                Tensor output = MaskedForward.Run(network, _split, _part, _part, _cache.Feature(_part, b));
-                wrong += _detector.CountErrors(output, _cache.Labels(b));
+                Tensor labels = _cache.Labels(b);
+                if (throughTail)
+                {
+                    Tensor logits = MaskedForward.Run(network, _split, _part, _split.Parts.Count - 1, _cache.Feature(_part, b), throughTail: true);
+                    wrong += labels.size(0) - logits.argmax(1).eq(labels).sum().ToInt64();
+                }
+                else
+                {
+                    wrong += _detector.CountErrors(MaskedForward.Run(network, _split, _part, _part, _cache.Feature(_part, b)), labels);
+                }
             }
             return (double)wrong / _cache.Count;
         }
