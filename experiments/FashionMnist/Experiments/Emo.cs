@@ -62,9 +62,6 @@ public abstract class EmoExperiment : OneShotOptions
     [Option("divide and conquer: what scores each sub-network's masks: detector (the cut's feature detector, as METHODS.md states) or dense_tail (the dense rest of the network and its classifier)", Default = SubNetworkScoring.Detector)]
     public SubNetworkScoring SubNetworkScoring { get; set; }
 
-    [Option("generations of the measured assembly search after the sub-network searches (an NSGA-II over one front member per sub-network, seeded with GPIR's assemblies, scored on the whole network; its evaluations count, and the whole-network search gets as many more); 0 chooses by GPIR alone, as METHODS.md states", Default = 0, Min = 0, Max = 100_000)]
-    public int AssemblyGenerations { get; set; }
-
     protected virtual EmoSearchKind Search => EmoSearchKind.DivideAndConquer;
 
     public TrainingMethod CreateMethod() => new EmoPruning(new EmoOptions
@@ -85,7 +82,6 @@ public abstract class EmoExperiment : OneShotOptions
         SearchBatchNorm = SearchBatchNorm,
         SearchPrunedInputs = SearchPrunedInputs,
         SubNetworkScoring = SubNetworkScoring,
-        AssemblyGenerations = AssemblyGenerations,
         Seed = Seed,
     });
 }

@@ -96,40 +96,20 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void MeasuredAssemblyCountsItsEvaluationsAndChoosesNoWorseThanGpirOnTheWholeNetwork()
+    public void WithDenseTailScoringEverySubNetworkIsScoredByTheWholeNetworksClassifier()
     {
-        TrainingOutcome outcome = Train(Small with { AssemblyGenerations = 2 });
-        using TrainableNetwork network = outcome.Network;
+        TrainingOutcome outcome = Train(Small with { SubNetworkScoring = SubNetworkScoring.DenseTail, Generations = 1 });
+        outcome.Network.Dispose();
         JsonObject facts = outcome.Facts[EmoPruning.SearchFact]!.AsObject();
-        var split = SubNetworkSplit.Of(TinyMobileNet.Structure);
-        int k = split.Parts.Count;
-        long sub = k * (1 + 6 * 4);
-
-        JsonObject assembly = facts["assembly"]!.AsObject();
-        Assert.Equal(sub, facts["sub_network_evaluations"]!.GetValue<long>());
-        Assert.Equal(6 * 3, assembly["evaluations"]!.GetValue<long>()); // generations 0..2 of population 6
-        Assert.Equal(sub + 6 * 3, facts["evaluations"]!.GetValue<long>());
-        Assert.InRange(assembly["gpir_seeds"]!.GetValue<int>(), 1, 6);
-        // The sub-network searches' checkpoints, then the assembly search's, each at the evaluations spent by then.
-        Assert.Equal([k * (1 + 6), k * (1 + 12), k * (1 + 18), sub, sub + 6, sub + 12, sub + 18],
-            facts["hv_curve"]!.AsArray().Select(p => p![0]!.GetValue<long>()));
-        double[] hv = facts["hv_curve"]!.AsArray().Select(p => p![1]!.GetValue<double>()).ToArray();
-        for (int i = 1; i < hv.Length; i++) Assert.True(hv[i] >= hv[i - 1] - 1e-12);
-        // GPIR's choice is scored first; the measured choice comes from a front that holds it or something dominating it.
-        Assert.True(facts["reached"]!.GetValue<bool>());
-        Assert.True(network.Macs <= 0.7 * split.FullMacs, $"{network.Macs} MACs keep more than 70% of {split.FullMacs}");
-        Assert.True(assembly["calibration_error"]!.GetValue<double>() <= assembly["gpir_calibration_error"]!.GetValue<double>() + 1e-12);
-        output.WriteLine($"measured assembly: whole-network calibration error {assembly["calibration_error"]!.GetValue<double>():P1} " +
-                         $"(GPIR's choice {assembly["gpir_calibration_error"]!.GetValue<double>():P1}), hv {hv[^1]:0.000}");
-
-        // The whole-network search gets as many evaluations, marked at the same points (one dense evaluation instead of k).
-        TrainingOutcome baseline = Train(Small with { AssemblyGenerations = 2, Search = EmoSearchKind.WholeNetwork });
+        Assert.Equal("dense_tail", facts["sub_network_scoring"]!.GetValue<string>());
+        // Unpruned, every sub-network's score is the dense network's calibration error: the whole-network search's reference.
+        TrainingOutcome baseline = Train(Small with { Search = EmoSearchKind.WholeNetwork, Generations = 1 });
         baseline.Network.Dispose();
-        JsonObject whole = baseline.Facts[EmoPruning.SearchFact]!.AsObject();
-        Assert.Equal(k * 4 - 1 + 3, whole["generations"]!.GetValue<int>());
-        Assert.Equal(1 + 6 * (k * 4 + 3), whole["evaluations"]!.GetValue<long>());
-        Assert.Equal([1 + 6 * k, 1 + 6 * k * 2, 1 + 6 * k * 3, 1 + 6 * k * 4, 1 + 6 * (k * 4 + 1), 1 + 6 * (k * 4 + 2), 1 + 6 * (k * 4 + 3)],
-            whole["hv_curve"]!.AsArray().Select(p => p![0]!.GetValue<long>()));
+        double dense = baseline.Facts[EmoPruning.SearchFact]!["dense_error"]!.GetValue<double>();
+        Assert.All(facts["parts"]!.AsArray(), p => Assert.Equal(dense, p!["dense_error"]!.GetValue<double>(), 12));
+        TrainingOutcome byDetector = Train(Small with { Generations = 0 });
+        byDetector.Network.Dispose();
+        Assert.Equal("detector", byDetector.Facts[EmoPruning.SearchFact]!["sub_network_scoring"]!.GetValue<string>());
     }
 
     [Fact]

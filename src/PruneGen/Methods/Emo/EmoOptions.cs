@@ -103,15 +103,6 @@ public sealed record EmoOptions
     /// </summary>
     public SubNetworkScoring SubNetworkScoring { get; init; } = SubNetworkScoring.Detector;
 
-    /// <summary>
-    /// Generations of the measured assembly search after divide and conquer's sub-network searches
-    /// (<c>assembly_generations</c>; 0, the default as METHODS.md states, chooses by GPIR alone). With
-    /// more, an NSGA-II of the same population over assemblies of the sub-network fronts, seeded with
-    /// GPIR's, scores them on the whole network (<see cref="AssemblySearch"/>), and the choice at R* is
-    /// its front's. Its evaluations count: the whole-network search gets the same number more.
-    /// </summary>
-    public int AssemblyGenerations { get; init; }
-
     /// <summary>Threads for the searches (0: libtorch's current count); sub-network searches share them out.</summary>
     public int Threads { get; init; }
 
@@ -133,7 +124,6 @@ public sealed record EmoOptions
         if (HypervolumeEvery < 1) throw new ArgumentOutOfRangeException("hv_every", HypervolumeEvery, "must be at least 1");
         if (HypervolumePoints < 1) throw new ArgumentOutOfRangeException("hv_points", HypervolumePoints, "must be at least 1");
         if (!Enum.IsDefined(HypervolumeRepair)) throw new ArgumentOutOfRangeException("hv_repair", HypervolumeRepair, "unknown repair: none, batch_norm or constraint_training");
-        if (AssemblyGenerations < 0) throw new ArgumentOutOfRangeException("assembly_generations", AssemblyGenerations, "cannot be negative");
         if (!Enum.IsDefined(SubNetworkScoring)) throw new ArgumentOutOfRangeException("sub_network_scoring", SubNetworkScoring, "unknown sub-network scoring: detector or dense_tail");
         if (Threads < 0) throw new ArgumentOutOfRangeException("threads", Threads, "cannot be negative");
         ArgumentNullException.ThrowIfNull(Constraint);

@@ -136,69 +136,20 @@ public static class EmoPlanner
             bool reached = required <= reachable;
             if (!reached) log($"EMO: R* = {options.MacsReduction} needs {required:N0} MACs removed but the fronts reach only {reachable:N0}; taking the largest reachable gain");
             GpirChoice choice = Gpir.Solve(gpirFronts, Math.Min(required, reachable));
-            GpirChoice gpirChoice = choice;
             bool[][] chosen = Enumerable.Range(0, K).Select(k => fronts[k][choice.MemberIndices[k]].Mask).ToArray();
             double uniform = UniformChoice.TryChoose(gpirFronts, Math.Min(required, reachable), out GpirChoice uniformChoice) ? uniformChoice.TotalImpairment : double.NaN;
 
             // Hypervolume in the whole-network space against evaluations: every assembly evaluated so far counts.
             var hvClock = Stopwatch.StartNew();
             var curve = new HypervolumeCurve();
-            foreach (int g in Checkpoints(options.Generations, options.HypervolumeEvery))
+            foreach (int g in Enumerable.Range(0, options.Generations + 1).Where(g => g % options.HypervolumeEvery == 0 || g == options.Generations))
             {
                 int prefix = 1 + options.Population * (g + 1);
-                foreach ((string key, bool[][] masks, _) in Assemble(split, problems, problems.Select(p => p.Archive.Front(prefix)).ToArray(), options.HypervolumePoints))
+                foreach ((string key, bool[][] masks) in Assemble(split, problems, problems.Select(p => p.Archive.Front(prefix)).ToArray(), options.HypervolumePoints))
                     curve.Add(key, scorer.Score(masks), (double)split.WholeMacs(masks) / split.FullMacs);
                 curve.Mark((long)prefix * K);
             }
             double hvSeconds = hvClock.Elapsed.TotalSeconds;
-
-            // Measured assembly: the choice comes from the whole-network scores of assemblies, seeded with GPIR's.
-            long assemblyEvaluations = 0;
-            double assemblySeconds = 0;
-            JsonObject? assemblyFacts = null;
-            if (options.AssemblyGenerations > 0)
-            {
-                using var whole = new WholeNetworkProblem(split, Copy(network, memoryFormat), cache, memoryFormat, options.SearchBatchNorm);
-                var seeds = new List<int[]> { choice.MemberIndices.ToArray() };
-                seeds.AddRange(Assemble(split, problems, fronts, options.HypervolumePoints).Select(a => a.Indices)
-                    .Where(i => !i.SequenceEqual(seeds[0])).Take(options.Population - 1));
-                clock.Restart();
-                assemblyEvaluations = AssemblySearch.Run(whole, fronts, seeds, options.Population, options.AssemblyGenerations, options.Seed);
-                assemblySeconds = clock.Elapsed.TotalSeconds;
-                log($"EMO: measured assembly search, {assemblyEvaluations} whole-network evaluations of assemblies ({seeds.Count} from GPIR) in {assemblySeconds:0.0} s");
-                hvClock.Restart();
-                foreach (int a in Checkpoints(options.AssemblyGenerations, options.HypervolumeEvery))
-                {
-                    int prefix = options.Population * (a + 1);
-                    foreach (ArchivedMask c in whole.Archive.Front(prefix))
-                    {
-                        bool[][] masks = split.SplitMask(c.Mask);
-                        curve.Add(AssemblyKey(masks), scorer.Score(masks), (double)c.Macs / split.FullMacs);
-                    }
-                    curve.Mark(evaluations + prefix);
-                }
-                hvSeconds += hvClock.Elapsed.TotalSeconds;
-
-                IReadOnlyList<ArchivedMask> measured = whole.Archive.Front();
-                ArchivedMask pick = ChooseAtGain(measured, split.FullMacs, Math.Min(required, reachable))
-                    ?? measured.OrderBy(c => c.Macs).ThenBy(c => c.Error).First();
-                bool[][] pickMasks = split.SplitMask(pick.Mask);
-                int[] indices = Enumerable.Range(0, K).Select(k => fronts[k].ToList().FindIndex(m => m.Mask.SequenceEqual(pickMasks[k]))).ToArray();
-                choice = new GpirChoice(indices, indices.Select((j, k) => gpirFronts[k].Members[j].Impairment).Sum(),
-                    indices.Select((j, k) => gpirFronts[k].Members[j].GainMacs).Sum());
-                reached = split.FullMacs - pick.Macs >= required;
-                chosen = pickMasks;
-                assemblyFacts = new JsonObject
-                {
-                    ["generations"] = options.AssemblyGenerations,
-                    ["evaluations"] = assemblyEvaluations,
-                    ["seconds"] = assemblySeconds,
-                    ["gpir_seeds"] = seeds.Count,
-                    // Whole-network calibration errors (the search's objective) of GPIR's choice at R*, evaluated first, and of the measured choice.
-                    ["gpir_calibration_error"] = whole.Archive.Entries[0].Error,
-                    ["calibration_error"] = pick.Error,
-                };
-            }
             log($"EMO: hypervolume curve from {scorer.Count} assembled networks evaluated with the classifier in {hvSeconds:0.0} s" +
                 $" ({scorer.Repair} repair: {scorer.RepairSeconds:0.0} s); final {curve.Final:0.000} ({curve.FinalUntrained:0.000} untrained)");
 
@@ -240,18 +191,15 @@ public static class EmoPlanner
                 ["sub_network_scoring"] = options.SubNetworkScoring == SubNetworkScoring.DenseTail ? "dense_tail" : "detector",
                 ["population"] = options.Population,
                 ["generations"] = options.Generations,
-                ["evaluations"] = evaluations + assemblyEvaluations,
-                ["sub_network_evaluations"] = evaluations,
-                ["assembly"] = assemblyFacts,
-                ["search_seconds"] = seconds + assemblySeconds,
-                ["evaluations_per_second"] = (evaluations + assemblyEvaluations) / Math.Max(seconds + assemblySeconds, 1e-9),
+                ["evaluations"] = evaluations,
+                ["search_seconds"] = seconds,
+                ["evaluations_per_second"] = evaluations / Math.Max(seconds, 1e-9),
                 ["threads"] = threads,
                 ["parallel_searches"] = parallel,
                 ["parts"] = parts,
                 ["gpir"] = new JsonObject
                 {
-                    ["total_impairment"] = gpirChoice.TotalImpairment,
-                    ["chosen_total_impairment"] = choice.TotalImpairment,
+                    ["total_impairment"] = choice.TotalImpairment,
                     ["uniform_total_impairment"] = double.IsFinite(uniform) ? uniform : null,
                 },
                 ["choice_error"] = chosenError,
@@ -276,9 +224,7 @@ public static class EmoPlanner
         MemoryFormat memoryFormat, FeatureCache? holdout)
     {
         int K = split.Parts.Count;
-        // Divide and conquer's evaluations: K searches of (generations + 1) populations, then the measured assembly search's.
-        int assemblyPopulations = options.AssemblyGenerations > 0 ? options.AssemblyGenerations + 1 : 0;
-        int generations = K * (options.Generations + 1) - 1 + assemblyPopulations;
+        int generations = K * (options.Generations + 1) - 1;
         int threads = options.Threads > 0 ? options.Threads : get_num_threads();
         using var problem = new WholeNetworkProblem(split, Copy(network, memoryFormat), cache, memoryFormat, options.SearchBatchNorm);
         var searchOptions = new EmoSearchOptions { PopulationSize = options.Population, Generations = generations, Seed = options.Seed };
@@ -310,12 +256,9 @@ public static class EmoPlanner
         try
         {
             using var scorer = Scorer(network, split, cache, holdout, detectors, options, memoryFormat);
-            // After generation K*(g+1) - 1: divide and conquer's evaluations at its generation g; then at its assembly search's checkpoints.
-            IEnumerable<int> prefixes = Checkpoints(options.Generations, options.HypervolumeEvery).Select(g => 1 + options.Population * K * (g + 1))
-                .Concat(assemblyPopulations == 0 ? [] : Checkpoints(options.AssemblyGenerations, options.HypervolumeEvery)
-                    .Select(a => 1 + options.Population * (K * (options.Generations + 1) + a + 1)));
-            foreach (int prefix in prefixes)
+            foreach (int g in Enumerable.Range(0, options.Generations + 1).Where(g => g % options.HypervolumeEvery == 0 || g == options.Generations))
             {
+                int prefix = 1 + options.Population * K * (g + 1); // after generation K*(g+1) - 1: divide and conquer's evaluations at its generation g
                 IReadOnlyList<ArchivedMask> frontSoFar = problem.Archive.Front(prefix);
                 foreach (ArchivedMask c in frontSoFar)
                     curve.Add(EvaluationArchive.Key(c.Mask), scorer.Score(split.SplitMask(c.Mask)), (double)c.Macs / split.FullMacs);
@@ -374,8 +317,8 @@ public static class EmoPlanner
                 fronts[k].Select(c => new GpirMember(c.Error - dense, problems[k].DenseMacs - c.Macs)).ToArray());
         }).ToArray();
 
-    /// <summary>GPIR assemblies at evenly spaced R* (dense included), each once: key, masks and front indices.</summary>
-    private static IEnumerable<(string Key, bool[][] Masks, int[] Indices)> Assemble(SubNetworkSplit split, IReadOnlyList<SubNetworkProblem> problems,
+    /// <summary>GPIR assemblies at evenly spaced R* (dense included), each once: key and masks.</summary>
+    private static IEnumerable<(string Key, bool[][] Masks)> Assemble(SubNetworkSplit split, IReadOnlyList<SubNetworkProblem> problems,
         IReadOnlyList<IReadOnlyList<ArchivedMask>> fronts, int count)
     {
         GpirFront[] gpir = ToGpirFronts(split, problems, fronts);
@@ -385,17 +328,10 @@ public static class EmoPlanner
         {
             GpirChoice choice = Gpir.Solve(gpir, reachable * i / count);
             bool[][] masks = Enumerable.Range(0, fronts.Count).Select(k => fronts[k][choice.MemberIndices[k]].Mask).ToArray();
-            string key = AssemblyKey(masks);
-            if (seen.Add(key)) yield return (key, masks, choice.MemberIndices.ToArray());
+            string key = string.Join("|", masks.Select(EvaluationArchive.Key));
+            if (seen.Add(key)) yield return (key, masks);
         }
     }
-
-    /// <summary>The hypervolume curve's key of an assembly: its parts' masks, as <see cref="Assemble"/> writes it.</summary>
-    private static string AssemblyKey(IEnumerable<bool[]> partMasks) => string.Join("|", partMasks.Select(EvaluationArchive.Key));
-
-    /// <summary>Generations at which a curve is marked: every <paramref name="every"/>-th and the last.</summary>
-    private static IEnumerable<int> Checkpoints(int generations, int every) =>
-        Enumerable.Range(0, generations + 1).Where(g => g % every == 0 || g == generations);
 
     /// <summary>
     /// The whole-network search's choice at a required gain: the front member that removes the fewest
