@@ -53,17 +53,26 @@ run emo-r0.5 resnet20-emo "${emo[@]}" --set macs_reduction=0.5
 run emo-whole-r0.5 resnet20-emo-whole "${emo[@]}" --set macs_reduction=0.5
 run emo-noconstraint-r0.5 resnet20-emo-noconstraint "${emo[@]}" --set macs_reduction=0.5
 for r in 0.3 0.7; do run emo-r$r resnet20-emo "${emo[@]}" --set macs_reduction=$r; done
+# The ResNet-20 hypervolume pairs: one epoch after the common dense start, two draws.
+for seed in 0 1; do
+    pair=(--set dense_run="$root/dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set macs_reduction=0.5 --set seed=$seed)
+    run emo-1ep-s$seed resnet20-emo "${pair[@]}"
+    run emo-dense-tail-1ep-s$seed resnet20-emo "${pair[@]}" --set sub_network_scoring=dense_tail
+    run emo-whole-1ep-s$seed resnet20-emo-whole "${pair[@]}"
+done
 # The VGG-style network, trained from scratch under the shared budget (search after a third of it).
 vgg=(--set calibration_images=1024 --set holdout_images=512)
 run vgg-emo vgg-emo "${vgg[@]}"
 run vgg-emo-whole vgg-emo-whole "${vgg[@]}"
 # The hypervolume pairs: both searches one epoch after a common dense start (five draws of the
-# calibration and held-out images), divide and conquer also with search_pruned_inputs.
+# calibration and held-out images), divide and conquer also with search_pruned_inputs and with
+# sub_network_scoring=dense_tail.
 run vgg-dense vgg-dense
 for seed in 0 1 2 3 4; do
     pair=(--set dense_run="$root/vgg-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set seed=$seed)
     run vgg-emo-1ep-s$seed vgg-emo "${pair[@]}"
     run vgg-emo-pruned-inputs-1ep-s$seed vgg-emo "${pair[@]}" --set search_pruned_inputs=true
+    run vgg-emo-dense-tail-1ep-s$seed vgg-emo "${pair[@]}" --set sub_network_scoring=dense_tail
     run vgg-emo-whole-1ep-s$seed vgg-emo-whole "${pair[@]}"
 done
 
