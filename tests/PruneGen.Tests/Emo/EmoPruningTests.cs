@@ -28,6 +28,14 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
         return trainer.Run();
     }
 
+    /// <summary>The search's facts of a run whose network is not needed (disposed at once).</summary>
+    private static JsonObject SearchFacts(EmoOptions options)
+    {
+        TrainingOutcome outcome = Train(options);
+        outcome.Network.Dispose();
+        return outcome.Facts[EmoPruning.SearchFact]!.AsObject();
+    }
+
     private static readonly EmoOptions Small = new()
     {
         PruneEpoch = 1, MacsReduction = 0.3, Population = 6, Generations = 3, CalibrationImages = 96, HoldoutImages = 96, CalibrationBatch = 48,
@@ -98,18 +106,12 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
     [Fact]
     public void WithDenseTailScoringEverySubNetworkIsScoredByTheWholeNetworksClassifier()
     {
-        TrainingOutcome outcome = Train(Small with { SubNetworkScoring = SubNetworkScoring.DenseTail, Generations = 1 });
-        outcome.Network.Dispose();
-        JsonObject facts = outcome.Facts[EmoPruning.SearchFact]!.AsObject();
+        JsonObject facts = SearchFacts(Small with { SubNetworkScoring = SubNetworkScoring.DenseTail, Generations = 1 });
         Assert.Equal("dense_tail", facts["sub_network_scoring"]!.GetValue<string>());
         // Unpruned, every sub-network's score is the dense network's calibration error: the whole-network search's reference.
-        TrainingOutcome baseline = Train(Small with { Search = EmoSearchKind.WholeNetwork, Generations = 1 });
-        baseline.Network.Dispose();
-        double dense = baseline.Facts[EmoPruning.SearchFact]!["dense_error"]!.GetValue<double>();
+        double dense = SearchFacts(Small with { Search = EmoSearchKind.WholeNetwork, Generations = 1 })["dense_error"]!.GetValue<double>();
         Assert.All(facts["parts"]!.AsArray(), p => Assert.Equal(dense, p!["dense_error"]!.GetValue<double>(), 12));
-        TrainingOutcome byDetector = Train(Small with { Generations = 0 });
-        byDetector.Network.Dispose();
-        Assert.Equal("detector", byDetector.Facts[EmoPruning.SearchFact]!["sub_network_scoring"]!.GetValue<string>());
+        Assert.Equal("detector", SearchFacts(Small with { Generations = 0 })["sub_network_scoring"]!.GetValue<string>());
     }
 
     [Fact]
@@ -143,13 +145,7 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
     [Fact]
     public void WithPrunedInputsOnlyTheSubNetworksAfterTheFirstAreScoredDifferently()
     {
-        JsonObject Search(bool prunedInputs)
-        {
-            TrainingOutcome outcome = Train(Small with { SearchPrunedInputs = prunedInputs, Generations = 1 });
-            outcome.Network.Dispose();
-            return outcome.Facts[EmoPruning.SearchFact]!.AsObject();
-        }
-        JsonObject plain = Search(false), mixed = Search(true);
+        JsonObject plain = SearchFacts(Small with { Generations = 1 }), mixed = SearchFacts(Small with { SearchPrunedInputs = true, Generations = 1 });
         Assert.True(mixed["search_pruned_inputs"]!.GetValue<bool>());
         Assert.False(plain["search_pruned_inputs"]!.GetValue<bool>());
         JsonArray plainParts = plain["parts"]!.AsArray(), mixedParts = mixed["parts"]!.AsArray();
@@ -161,9 +157,7 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
     [Fact]
     public void WithoutRepairTheCurveIsTheUntrainedOne()
     {
-        TrainingOutcome outcome = Train(Small with { HypervolumeRepair = CandidateRepair.None, Generations = 1 });
-        outcome.Network.Dispose();
-        JsonObject facts = outcome.Facts[EmoPruning.SearchFact]!.AsObject();
+        JsonObject facts = SearchFacts(Small with { HypervolumeRepair = CandidateRepair.None, Generations = 1 });
         Assert.Equal("none", facts["hv_repair"]!.GetValue<string>());
         Assert.Equal(facts["hv_curve"]!.ToJsonString(), facts["hv_curve_untrained"]!.ToJsonString());
         Assert.Equal(0.0, facts["hv_repair_seconds"]!.GetValue<double>());
