@@ -35,8 +35,7 @@ public sealed class FeatureDetector : IDisposable
     public long CountErrors(Tensor features, Tensor labels)
     {
         using var scope = NewDisposeScope();
-        Tensor logits = Logits(features);
-        return labels.size(0) - logits.argmax(1).eq(labels).sum().ToInt64();
+        return labels.size(0) - PruneGen.Training.Accuracy.CountCorrect(Logits(features), labels);
     }
 
     /// <summary>

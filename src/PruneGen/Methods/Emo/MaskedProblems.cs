@@ -104,24 +104,15 @@ public sealed class SubNetworkProblem : ISubNetworkProblem, IDisposable
         IPrunableNetwork network = _repairBatchNorm
             ? MaskedForward.BatchNormRepaired(_copy, _split, masks, _cache, _part, _part, throughTail: false, _memoryFormat)
             : MaskedForward.ForMasks(_copy, _split, masks, _memoryFormat);
-        bool throughTail = _scoring == SubNetworkScoring.DenseTail;
         try
         {
+            if (_scoring == SubNetworkScoring.DenseTail) return WholeNetworkProblem.ClassifierError(network, _split, _cache, firstPart: _part);
             long wrong = 0;
             using var noGrad = no_grad();
             for (int b = 0; b < _cache.Batches; b++)
             {
                 using var scope = NewDisposeScope();
-                Tensor labels = _cache.Labels(b);
-                if (throughTail)
-                {
-                    Tensor logits = MaskedForward.Run(network, _split, _part, _split.Parts.Count - 1, _cache.Feature(_part, b), throughTail: true);
-                    wrong += labels.size(0) - logits.argmax(1).eq(labels).sum().ToInt64();
-                }
-                else
-                {
-                    wrong += _detector.CountErrors(MaskedForward.Run(network, _split, _part, _part, _cache.Feature(_part, b)), labels);
-                }
+                wrong += _detector.CountErrors(MaskedForward.Run(network, _split, _part, _part, _cache.Feature(_part, b)), _cache.Labels(b));
             }
             return (double)wrong / _cache.Count;
         }
@@ -194,17 +185,20 @@ public sealed class WholeNetworkProblem : ISubNetworkProblem, IDisposable
         }
     }
 
-    /// <summary>Classifier error of <paramref name="network"/> (in evaluation mode, gates as set) on a cache's images.</summary>
-    public static double ClassifierError(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache)
+    /// <summary>
+    /// Classifier error of <paramref name="network"/> (in evaluation mode, gates as set) on a cache's images,
+    /// or, from <paramref name="firstPart"/> on, on its cached features at the cut before that part.
+    /// </summary>
+    public static double ClassifierError(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, int firstPart = 0)
     {
         long wrong = 0;
         using var noGrad = no_grad();
         for (int b = 0; b < cache.Batches; b++)
         {
             using var scope = NewDisposeScope();
-            Tensor logits = MaskedForward.Run(network, split, 0, split.Parts.Count - 1, cache.Feature(0, b), throughTail: true);
+            Tensor logits = MaskedForward.Run(network, split, firstPart, split.Parts.Count - 1, cache.Feature(firstPart, b), throughTail: true);
             Tensor labels = cache.Labels(b);
-            wrong += labels.size(0) - logits.argmax(1).eq(labels).sum().ToInt64();
+            wrong += labels.size(0) - Accuracy.CountCorrect(logits, labels);
         }
         return (double)wrong / cache.Count;
     }
