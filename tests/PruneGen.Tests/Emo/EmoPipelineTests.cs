@@ -204,11 +204,48 @@ public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
                 Assert.True(dense.Feature(k, b).equal(cache.Feature(k, b)));
     }
 
-    [Fact]
-    public void DenseTailScoringIsTheWholeNetworksErrorWithOnlyThatSubNetworkPruned()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void DenseTailScoringIsTheWholeNetworksErrorWithOnlyThatSubNetworkPruned(bool repairBatchNorm)
     {
-        // Fitted a little to the calibration images: random weights predict one class whatever a mask does.
-        using ResNet20 fitted = Settled();
+        using ResNet20 fitted = FittedToCalibration();
+        using FeatureCache cache = FeatureCache.Build(fitted, _split, Calibration());
+        using var whole = new WholeNetworkProblem(_split, EmoPlanner.Copy(fitted), cache, repairBatchNorm: repairBatchNorm);
+        using var unrepaired = new WholeNetworkProblem(_split, EmoPlanner.Copy(fitted), cache);
+        double dense = whole.Error([null, null, null]);
+        var prunedErrors = new List<double>();
+        var unrepairedErrors = new List<double>();
+        for (int k = 0; k < 3; k++)
+        {
+            using FeatureDetector detector = FeatureDetector.Train(cache, k + 1, classes: 10, steps: 50);
+            using var problem = new SubNetworkProblem(_split, k, EmoPlanner.Copy(fitted), cache, detector,
+                repairBatchNorm: repairBatchNorm, scoring: SubNetworkScoring.DenseTail);
+            bool[] pruned = RandomMask(problem.MaskLength, 0.3, 11 + k);
+            var errors = new double[2];
+            problem.EvaluateErrors([Enumerable.Repeat(true, problem.MaskLength).ToArray(), pruned], errors);
+            Assert.Equal(dense, errors[0], 6);
+            var onlyThis = new bool[]?[3];
+            onlyThis[k] = pruned;
+            Assert.Equal(whole.Error(onlyThis), errors[1], 6);
+            prunedErrors.Add(errors[1]);
+            unrepairedErrors.Add(unrepaired.Error(onlyThis));
+            output.WriteLine($"{problem.Name}: whole-network error {errors[1]:P1} with only it pruned to 30% (dense {dense:P1}; {unrepairedErrors[^1]:P1} unrepaired)");
+        }
+        // So the comparison is not of dense errors only: keeping 30% of some stage moves the error.
+        Assert.Contains(prunedErrors, e => e != dense);
+        // And with the repair, re-estimating the statistics (the tail's included) moves some error.
+        if (repairBatchNorm) Assert.NotEqual(unrepairedErrors, prunedErrors);
+    }
+
+    /// <summary>
+    /// Fitted a little to the calibration images (random weights predict one class whatever a mask
+    /// does), with BatchNorm statistics of exactly those images, so that re-estimating a dense part's
+    /// statistics on them changes nothing.
+    /// </summary>
+    private ResNet20 FittedToCalibration()
+    {
+        ResNet20 fitted = Settled();
         using (var adam = optim.Adam(fitted.parameters(), 0.01))
         {
             fitted.train();
@@ -221,28 +258,11 @@ public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
                         nn.functional.cross_entropy(fitted.call(b.Images), b.Labels).backward();
                         adam.step();
                     }
-            fitted.eval();
         }
-        using FeatureCache cache = FeatureCache.Build(fitted, _split, Calibration());
-        using var whole = new WholeNetworkProblem(_split, EmoPlanner.Copy(fitted), cache);
-        double dense = whole.Error([null, null, null]);
-        var prunedErrors = new List<double>();
-        for (int k = 0; k < 3; k++)
-        {
-            using FeatureDetector detector = FeatureDetector.Train(cache, k + 1, classes: 10, steps: 50);
-            using var problem = new SubNetworkProblem(_split, k, EmoPlanner.Copy(fitted), cache, detector, scoring: SubNetworkScoring.DenseTail);
-            bool[] pruned = RandomMask(problem.MaskLength, 0.3, 11 + k);
-            var errors = new double[2];
-            problem.EvaluateErrors([Enumerable.Repeat(true, problem.MaskLength).ToArray(), pruned], errors);
-            Assert.Equal(dense, errors[0], 6);
-            var onlyThis = new bool[]?[3];
-            onlyThis[k] = pruned;
-            Assert.Equal(whole.Error(onlyThis), errors[1], 6);
-            prunedErrors.Add(errors[1]);
-            output.WriteLine($"{problem.Name}: whole-network error {errors[1]:P1} with only it pruned to 30% (dense {dense:P1})");
-        }
-        // So the comparison is not of dense errors only: keeping 30% of some stage moves the error.
-        Assert.Contains(prunedErrors, e => e != dense);
+        fitted.eval();
+        using (FeatureCache images = FeatureCache.Build(fitted, _split, Calibration()))
+            PruneGen.Training.BatchNormRecalibration.Run(fitted, Enumerable.Range(0, images.Batches).Select(b => images.Feature(0, b)));
+        return fitted;
     }
 
     [Fact]

@@ -60,7 +60,7 @@ public sealed class SubNetworkProblem : ISubNetworkProblem, IDisposable
 
     /// <param name="copy">A network this problem owns and disposes (e.g. <c>network.Slim(network.NewMasks())</c>).</param>
     /// <param name="memoryFormat">Layout of the slimmed networks masks are evaluated with (that of the cached features).</param>
-    /// <param name="repairBatchNorm">Re-estimate S_k's BatchNorm statistics for every mask on the cached F_{k-1} before scoring it (<see cref="EmoOptions.SearchBatchNorm"/>).</param>
+    /// <param name="repairBatchNorm">Re-estimate S_k's BatchNorm statistics (with <see cref="SubNetworkScoring.DenseTail"/>, those of S_k and everything after it) for every mask on the cached F_{k-1} before scoring it (<see cref="EmoOptions.SearchBatchNorm"/>).</param>
     /// <param name="scoring">What scores S_k's output (<see cref="EmoOptions.SubNetworkScoring"/>).</param>
     public SubNetworkProblem(SubNetworkSplit split, int part, IPrunableNetwork copy, FeatureCache cache, FeatureDetector detector,
         MemoryFormat memoryFormat = MemoryFormat.Contiguous, bool repairBatchNorm = false, SubNetworkScoring scoring = SubNetworkScoring.Detector)
@@ -101,12 +101,15 @@ public sealed class SubNetworkProblem : ISubNetworkProblem, IDisposable
     {
         var masks = new bool[]?[_split.Parts.Count];
         masks[_part] = mask;
+        bool denseTail = _scoring == SubNetworkScoring.DenseTail;
+        // Scored by the dense tail, the error is the whole network's, so the repair re-estimates every
+        // BatchNorm after the cut as the hypervolume's repair does (the dense tail's too: its inputs moved).
         IPrunableNetwork network = _repairBatchNorm
-            ? MaskedForward.BatchNormRepaired(_copy, _split, masks, _cache, _part, _part, throughTail: false, _memoryFormat)
+            ? MaskedForward.BatchNormRepaired(_copy, _split, masks, _cache, _part, denseTail ? _split.Parts.Count - 1 : _part, throughTail: denseTail, _memoryFormat)
             : MaskedForward.ForMasks(_copy, _split, masks, _memoryFormat);
         try
         {
-            if (_scoring == SubNetworkScoring.DenseTail) return WholeNetworkProblem.ClassifierError(network, _split, _cache, firstPart: _part);
+            if (denseTail) return WholeNetworkProblem.ClassifierError(network, _split, _cache, firstPart: _part);
             long wrong = 0;
             using var noGrad = no_grad();
             for (int b = 0; b < _cache.Batches; b++)
