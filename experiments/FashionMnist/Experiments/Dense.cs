@@ -13,6 +13,15 @@ public partial class ResNet20Dense : ExperimentOptions
     public TrainingMethod CreateMethod() => new DenseTraining();
 }
 
+/// <summary>ResNet-56 trained without pruning: the common start of the ResNet-56 EMO pair (<c>--set dense_run=…</c>).</summary>
+[Experiment("resnet56-dense", Network = typeof(ResNet56), Method = "dense", Dataset = "fashion-mnist",
+    Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,
+    Description = "ResNet-56 trained without pruning (its dense reference)")]
+public partial class ResNet56Dense : ExperimentOptions
+{
+    public TrainingMethod CreateMethod() => new DenseTraining();
+}
+
 /// <summary>The VGG-style network trained without pruning: the common start of the VGG-style EMO pair (<c>--set dense_run=…</c>).</summary>
 [Experiment("vgg-dense", Network = typeof(VggSmall), Method = "dense", Dataset = "fashion-mnist",
     Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,

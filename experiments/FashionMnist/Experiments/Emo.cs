@@ -102,6 +102,17 @@ public partial class ResNet20EmoWhole : EmoExperiment
     protected override EmoSearchKind Search => EmoSearchKind.WholeNetwork;
 }
 
+[Experiment("resnet56-emo", Network = typeof(ResNet56), Method = "emo", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,
+    Description = "EMO divide and conquer on ResNet-56 (1008 bits in three stages of nine blocks)")]
+public partial class ResNet56Emo : EmoExperiment;
+
+[Experiment("resnet56-emo-whole", Network = typeof(ResNet56), Method = "emo-whole", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,
+    Description = "EMO whole-network baseline on ResNet-56")]
+public partial class ResNet56EmoWhole : EmoExperiment
+{
+    protected override EmoSearchKind Search => EmoSearchKind.WholeNetwork;
+}
+
 [Experiment("vgg-emo", Network = typeof(VggSmall), Method = "emo", Epochs = Budget.Epochs, BatchSize = Budget.BatchSize,
     Description = "EMO divide and conquer on the VGG-style network (sub-networks cut after each pooling layer)")]
 public partial class VggEmo : EmoExperiment;
