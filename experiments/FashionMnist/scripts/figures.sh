@@ -2,7 +2,7 @@
 # The full Fashion-MNIST comparison behind the figures in the notes: dense, CAT (2x, 3x, both
 # ablations), the MDP family (MDP, channel-only MDP, HALP-style, uniform width) at latency reductions
 # 0.3/0.5/0.7, and EMO (divide and conquer, whole-network baseline, constraint-training ablation,
-# ResNet-20 and the VGG-style network).
+# ResNet-20, ResNet-56 and the VGG-style network).
 #   experiments/FashionMnist/scripts/figures.sh [ROOT]        (default ROOT: runs/figures)
 # Every run trains on one thread (two run side by side on a 2-core machine); latency tables and the
 # final latency figures are measured at batch 128 on 2 threads (and batch 1), after training, with
@@ -60,6 +60,12 @@ for seed in 0 1; do
     run emo-dense-tail-1ep-s$seed resnet20-emo "${pair[@]}" --set sub_network_scoring=dense_tail
     run emo-whole-1ep-s$seed resnet20-emo-whole "${pair[@]}"
 done
+# ResNet-56 (1008 bits): one pair one epoch after its own dense start, divide and conquer with detectors and with the dense tail.
+run resnet56-dense resnet56-dense
+pair=(--set dense_run="$root/resnet56-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set macs_reduction=0.5 --set seed=0)
+run resnet56-emo-1ep-s0 resnet56-emo "${pair[@]}"
+run resnet56-emo-dense-tail-1ep-s0 resnet56-emo "${pair[@]}" --set sub_network_scoring=dense_tail
+run resnet56-emo-whole-1ep-s0 resnet56-emo-whole "${pair[@]}"
 # The VGG-style network, trained from scratch under the shared budget (search after a third of it).
 vgg=(--set calibration_images=1024 --set holdout_images=512)
 run vgg-emo vgg-emo "${vgg[@]}"
@@ -75,6 +81,10 @@ for seed in 0 1 2 3 4; do
     run vgg-emo-dense-tail-1ep-s$seed vgg-emo "${pair[@]}" --set sub_network_scoring=dense_tail
     run vgg-emo-whole-1ep-s$seed vgg-emo-whole "${pair[@]}"
 done
+# Both searches with search_batch_norm (the dense tail's repair covers the tail), one draw.
+pair=(--set dense_run="$root/vgg-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set seed=1 --set search_batch_norm=true)
+run vgg-emo-dense-tail-bn-1ep-s1 vgg-emo "${pair[@]}" --set sub_network_scoring=dense_tail
+run vgg-emo-whole-bn-1ep-s1 vgg-emo-whole "${pair[@]}"
 
 mapfile -t finished < <(find "$root" -mindepth 2 -maxdepth 2 -name summary.json -printf '%h\n' | sort)
 "${program[@]}" measure-latency "${finished[@]}" --batch 128 --batch 1 --threads 2 --threads 1 --repeats 20 --rounds 3 \
