@@ -80,7 +80,8 @@ public sealed record EmoOptions
 
     /// <summary>
     /// Both searches re-estimate the BatchNorm statistics of every mask they evaluate on the calibration
-    /// images before scoring it: a sub-network's own on its cached input, the whole network's on the
+    /// images before scoring it: a sub-network's own on its cached input (with
+    /// <see cref="SubNetworkScoring.DenseTail"/>, also the dense tail's), the whole network's on the
     /// images (<c>search_batch_norm</c>). Off (the default, as METHODS.md states): masks are scored with
     /// the dense network's statistics. On, the searches' objectives match the hypervolume's BatchNorm
     /// repair; each evaluation costs about one more forward pass.
