@@ -79,7 +79,7 @@ public sealed class CandidateScorer : IDisposable
     public CandidateScore Score(IReadOnlyList<bool[]> partMasks)
     {
         ArgumentNullException.ThrowIfNull(partMasks);
-        string key = string.Join("|", partMasks.Select(EvaluationArchive.Key));
+        string key = EvaluationArchive.AssemblyKey(partMasks);
         if (_scores.TryGetValue(key, out CandidateScore known)) return known;
         double untrained = _untrained.Error(partMasks);
         double repaired = Repair == CandidateRepair.None ? untrained : RepairedError(partMasks);

@@ -142,7 +142,7 @@ public static class EmoPlanner
             // Hypervolume in the whole-network space against evaluations: every assembly evaluated so far counts.
             var hvClock = Stopwatch.StartNew();
             var curve = new HypervolumeCurve();
-            foreach (int g in Enumerable.Range(0, options.Generations + 1).Where(g => g % options.HypervolumeEvery == 0 || g == options.Generations))
+            foreach (int g in HypervolumeCheckpoints(options))
             {
                 int prefix = 1 + options.Population * (g + 1);
                 foreach ((string key, bool[][] masks) in Assemble(split, problems, problems.Select(p => p.Archive.Front(prefix)).ToArray(), options.HypervolumePoints))
@@ -256,7 +256,7 @@ public static class EmoPlanner
         try
         {
             using var scorer = Scorer(network, split, cache, holdout, detectors, options, memoryFormat);
-            foreach (int g in Enumerable.Range(0, options.Generations + 1).Where(g => g % options.HypervolumeEvery == 0 || g == options.Generations))
+            foreach (int g in HypervolumeCheckpoints(options))
             {
                 int prefix = 1 + options.Population * K * (g + 1); // after generation K*(g+1) - 1: divide and conquer's evaluations at its generation g
                 IReadOnlyList<ArchivedMask> frontSoFar = problem.Archive.Front(prefix);
@@ -317,6 +317,10 @@ public static class EmoPlanner
                 fronts[k].Select(c => new GpirMember(c.Error - dense, problems[k].DenseMacs - c.Macs)).ToArray());
         }).ToArray();
 
+    /// <summary>Divide and conquer's generations at which both curves are marked: every <see cref="EmoOptions.HypervolumeEvery"/>-th and the last.</summary>
+    private static IEnumerable<int> HypervolumeCheckpoints(EmoOptions options) =>
+        Enumerable.Range(0, options.Generations + 1).Where(g => g % options.HypervolumeEvery == 0 || g == options.Generations);
+
     /// <summary>GPIR assemblies at evenly spaced R* (dense included), each once: key and masks.</summary>
     private static IEnumerable<(string Key, bool[][] Masks)> Assemble(SubNetworkSplit split, IReadOnlyList<SubNetworkProblem> problems,
         IReadOnlyList<IReadOnlyList<ArchivedMask>> fronts, int count)
@@ -328,7 +332,7 @@ public static class EmoPlanner
         {
             GpirChoice choice = Gpir.Solve(gpir, reachable * i / count);
             bool[][] masks = Enumerable.Range(0, fronts.Count).Select(k => fronts[k][choice.MemberIndices[k]].Mask).ToArray();
-            string key = string.Join("|", masks.Select(EvaluationArchive.Key));
+            string key = EvaluationArchive.AssemblyKey(masks);
             if (seen.Add(key)) yield return (key, masks);
         }
     }

@@ -38,6 +38,9 @@ public sealed class EvaluationArchive
     }
 
     internal static string Key(bool[] mask) => new(mask.Select(b => b ? '1' : '0').ToArray());
+
+    /// <summary>The key of an assembly: its parts' masks, one <see cref="Key"/> each.</summary>
+    internal static string AssemblyKey(IEnumerable<bool[]> partMasks) => string.Join("|", partMasks.Select(Key));
 }
 
 /// <summary>
