@@ -62,9 +62,6 @@ public abstract class EmoExperiment : OneShotOptions
     [Option("divide and conquer: what scores each sub-network's masks: detector (the cut's feature detector, as METHODS.md states) or dense_tail (the dense rest of the network and its classifier)", Default = SubNetworkScoring.Detector)]
     public SubNetworkScoring SubNetworkScoring { get; set; }
 
-    [Option("divide and conquer: how the sub-network searches share the evaluations: equal (the same generations each, as METHODS.md states) or bits (generations in proportion to each sub-network's bits; the same total)", Default = EvaluationShare.Equal)]
-    public EvaluationShare EvaluationShare { get; set; }
-
     protected virtual EmoSearchKind Search => EmoSearchKind.DivideAndConquer;
 
     public TrainingMethod CreateMethod() => new EmoPruning(new EmoOptions
@@ -85,7 +82,6 @@ public abstract class EmoExperiment : OneShotOptions
         SearchBatchNorm = SearchBatchNorm,
         SearchPrunedInputs = SearchPrunedInputs,
         SubNetworkScoring = SubNetworkScoring,
-        EvaluationShare = EvaluationShare,
         Seed = Seed,
     });
 }

@@ -115,31 +115,6 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void BitsShareSpendsTheSameEvaluationsWithGenerationsInProportionToTheBits()
-    {
-        EmoOptions options = Small with { Generations = 9, HypervolumeEvery = 4 }; // enough batches for the parts' bits to split them unevenly
-        JsonObject equal = SearchFacts(options);
-        JsonObject bits = SearchFacts(options with { EvaluationShare = EvaluationShare.Bits });
-        var split = SubNetworkSplit.Of(TinyMobileNet.Structure);
-        int[] expected = DivideAndConquerSearch.GenerationBatches(split.Parts.Select(p => p.BitCount).ToArray(), options.Generations, EvaluationShare.Bits);
-
-        Assert.Equal("bits", bits["evaluation_share"]!.GetValue<string>());
-        Assert.Equal("equal", equal["evaluation_share"]!.GetValue<string>());
-        Assert.Equal(equal["evaluations"]!.GetValue<long>(), bits["evaluations"]!.GetValue<long>());
-        JsonArray parts = bits["parts"]!.AsArray();
-        for (int k = 0; k < parts.Count; k++)
-        {
-            Assert.Equal(expected[k] - 1, parts[k]!["generations"]!.GetValue<int>());
-            Assert.Equal(1 + options.Population * expected[k], parts[k]!["evaluations"]!.GetValue<long>());
-            Assert.Equal(options.Generations, equal["parts"]![k]!["generations"]!.GetValue<int>());
-        }
-        Assert.NotEqual(Enumerable.Repeat(options.Generations + 1, parts.Count), expected); // the sub-networks' bits differ
-        // The curve is marked after the same evaluations as with equal shares, ending at the total.
-        Assert.Equal(equal["hv_curve"]!.AsArray().Select(p => p![0]!.GetValue<long>()), bits["hv_curve"]!.AsArray().Select(p => p![0]!.GetValue<long>()));
-        Assert.Equal(bits["evaluations"]!.GetValue<long>(), bits["hv_curve"]!.AsArray()[^1]![0]!.GetValue<long>());
-    }
-
-    [Fact]
     public void WithSearchBatchNormTheChosenNetworkKeepsTheStatisticsItWasJudgedWith()
     {
         // No epoch after the search: the network the run ends with is the one the search chose.

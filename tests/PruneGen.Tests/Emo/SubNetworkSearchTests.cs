@@ -113,57 +113,6 @@ public class SubNetworkSearchTests
     }
 
     [Fact]
-    public void EqualShareGivesEverySearchTheSameGenerations()
-    {
-        Assert.Equal([21, 21, 21], DivideAndConquerSearch.GenerationBatches([32, 64, 256], 20, EvaluationShare.Equal));
-        // At every checkpoint, each search has run the same batches: the prefix divide and conquer always read.
-        for (int g = 0; g <= 20; g++)
-            Assert.Equal([g + 1, g + 1, g + 1], DivideAndConquerSearch.BatchesDone([21, 21, 21], 3 * (g + 1)));
-    }
-
-    [Theory]
-    [InlineData(new[] { 32, 64, 256 }, 20, new[] { 6, 12, 45 })]   // the VGG-style network's sub-networks
-    [InlineData(new[] { 144, 288, 576 }, 20, new[] { 10, 18, 35 })] // ResNet-56's
-    [InlineData(new[] { 1, 1000 }, 0, new[] { 1, 1 })]              // no generations: the initial populations only
-    [InlineData(new[] { 1, 1000 }, 4, new[] { 1, 9 })]              // a tiny sub-network keeps its initial population
-    public void BitsShareSplitsTheSameBatchesInProportionToTheBits(int[] bits, int generations, int[] expected)
-    {
-        int[] batches = DivideAndConquerSearch.GenerationBatches(bits, generations, EvaluationShare.Bits);
-        Assert.Equal(expected, batches);
-        Assert.Equal(bits.Length * (generations + 1), batches.Sum()); // the same evaluations as equal shares
-        Assert.All(batches, b => Assert.True(b >= 1));
-    }
-
-    [Fact]
-    public void BatchesDoneAdvanceEverySearchInProportionUpToItsOwnCount()
-    {
-        int[] batches = [6, 12, 45];
-        int[] previousDone = [0, 0, 0];
-        for (int done = 0; done <= 63; done++)
-        {
-            int[] now = DivideAndConquerSearch.BatchesDone(batches, done);
-            Assert.Equal(done, now.Sum());
-            for (int k = 0; k < 3; k++)
-            {
-                Assert.InRange(now[k], 0, batches[k]);
-                Assert.True(Math.Abs(now[k] - (double)done * batches[k] / 63) < 1, $"search {k} at {done}: {now[k]} batches");
-            }
-            previousDone = now;
-        }
-        Assert.Equal(batches, previousDone);
-        Assert.Throws<ArgumentOutOfRangeException>(() => DivideAndConquerSearch.BatchesDone(batches, 64));
-    }
-
-    [Fact]
-    public void DivideAndConquerRunsEachSearchForItsOwnGenerations()
-    {
-        IReadOnlyList<SubNetworkSearchResult> results = DivideAndConquerSearch.Run(
-            [Problem("short", 4, 1), Problem("long", 40, 2)], new EmoSearchOptions { Seed = 3, PopulationSize = 6, Generations = 20 }, generations: [1, 5]);
-        Assert.Equal([1 + 6 * 2, 1 + 6 * 6], results.Select(r => r.Evaluations));
-        Assert.Throws<ArgumentException>(() => DivideAndConquerSearch.Run([Problem("a", 4, 1)], new EmoSearchOptions(), generations: [1, 2]));
-    }
-
-    [Fact]
     public void ProblemsThatReportImpossibleMacsAreCaught()
     {
         var broken = new WeightedUnits("bad", [1, 2, 3], macsPerUnit: 1000, fixedMacs: -5000);

@@ -23,19 +23,6 @@ public enum SubNetworkScoring
     DenseTail,
 }
 
-/// <summary>How divide and conquer shares its evaluations among the sub-network searches.</summary>
-public enum EvaluationShare
-{
-    /// <summary>Every search runs the same generations (METHODS.md's defaults).</summary>
-    Equal,
-
-    /// <summary>
-    /// The same total, with each search's generations in proportion to its mask length: a longer bit
-    /// string takes NSGA-II more generations to converge, and a short one stops improving early.
-    /// </summary>
-    Bits,
-}
-
 /// <summary>Options of <see cref="EmoPruning"/> (the option keys of the experiments in parentheses).</summary>
 public sealed record EmoOptions
 {
@@ -117,14 +104,6 @@ public sealed record EmoOptions
     /// </summary>
     public SubNetworkScoring SubNetworkScoring { get; init; } = SubNetworkScoring.Detector;
 
-    /// <summary>
-    /// How divide and conquer shares its K·(1 + population·(generations + 1)) evaluations among the
-    /// sub-network searches (<c>evaluation_share</c>): equally (the default, as METHODS.md states) or
-    /// in proportion to each sub-network's bits (<see cref="DivideAndConquerSearch.GenerationBatches"/>).
-    /// The total, and so the whole-network search's budget, is the same either way.
-    /// </summary>
-    public EvaluationShare EvaluationShare { get; init; } = EvaluationShare.Equal;
-
     /// <summary>Threads for the searches (0: libtorch's current count); sub-network searches share them out.</summary>
     public int Threads { get; init; }
 
@@ -147,7 +126,6 @@ public sealed record EmoOptions
         if (HypervolumePoints < 1) throw new ArgumentOutOfRangeException("hv_points", HypervolumePoints, "must be at least 1");
         if (!Enum.IsDefined(HypervolumeRepair)) throw new ArgumentOutOfRangeException("hv_repair", HypervolumeRepair, "unknown repair: none, batch_norm or constraint_training");
         if (!Enum.IsDefined(SubNetworkScoring)) throw new ArgumentOutOfRangeException("sub_network_scoring", SubNetworkScoring, "unknown sub-network scoring: detector or dense_tail");
-        if (!Enum.IsDefined(EvaluationShare)) throw new ArgumentOutOfRangeException("evaluation_share", EvaluationShare, "unknown evaluation share: equal or bits");
         if (Threads < 0) throw new ArgumentOutOfRangeException("threads", Threads, "cannot be negative");
         ArgumentNullException.ThrowIfNull(Constraint);
     }

@@ -117,11 +117,10 @@ public static class EmoPlanner
                 MaxParallelSearches = parallel,
                 ThreadsPerSearch = Math.Max(1, threads / parallel),
             };
-            int[] batches = DivideAndConquerSearch.GenerationBatches(split.Parts.Select(p => p.BitCount).ToArray(), options.Generations, options.EvaluationShare);
-            log($"EMO: {K} sub-network searches ({string.Join(", ", split.Parts.Select((p, k) => $"{p.Name} {p.BitCount} bits, {batches[k] - 1} generations"))}), " +
-                $"population {options.Population}, {parallel} in parallel on {threads} threads");
+            log($"EMO: {K} sub-network searches ({string.Join(", ", split.Parts.Select(p => $"{p.Name} {p.BitCount} bits"))}), " +
+                $"population {options.Population}, {options.Generations} generations, {parallel} in parallel on {threads} threads");
             var clock = Stopwatch.StartNew();
-            IReadOnlyList<SubNetworkSearchResult> results = DivideAndConquerSearch.Run(problems, searchOptions, batches.Select(b => b - 1).ToArray());
+            IReadOnlyList<SubNetworkSearchResult> results = DivideAndConquerSearch.Run(problems, searchOptions);
             double seconds = clock.Elapsed.TotalSeconds;
             long evaluations = results.Sum(r => r.Evaluations);
             log($"EMO: {evaluations} evaluations in {seconds:0.0} s ({evaluations / Math.Max(seconds, 1e-9):0.0}/s)");
@@ -145,11 +144,10 @@ public static class EmoPlanner
             var curve = new HypervolumeCurve();
             foreach (int g in HypervolumeCheckpoints(options))
             {
-                // Each search's prefix once K·(g + 1) of all the batches have run: with equal shares, its generation g.
-                int[] prefixes = DivideAndConquerSearch.BatchesDone(batches, K * (g + 1)).Select(b => 1 + options.Population * b).ToArray();
-                foreach ((string key, bool[][] masks) in Assemble(split, problems, problems.Select((p, k) => p.Archive.Front(prefixes[k])).ToArray(), options.HypervolumePoints))
+                int prefix = 1 + options.Population * (g + 1);
+                foreach ((string key, bool[][] masks) in Assemble(split, problems, problems.Select(p => p.Archive.Front(prefix)).ToArray(), options.HypervolumePoints))
                     curve.Add(key, scorer.Score(masks), (double)split.WholeMacs(masks) / split.FullMacs);
-                curve.Mark(prefixes.Sum(p => (long)p));
+                curve.Mark((long)prefix * K);
             }
             double hvSeconds = hvClock.Elapsed.TotalSeconds;
             log($"EMO: hypervolume curve from {scorer.Count} assembled networks evaluated with the classifier in {hvSeconds:0.0} s" +
@@ -167,7 +165,6 @@ public static class EmoPlanner
                     ["bits"] = split.Parts[k].BitCount,
                     ["dense_macs"] = problems[k].DenseMacs,
                     ["dense_error"] = results[k].DenseError,
-                    ["generations"] = batches[k] - 1,
                     ["evaluations"] = results[k].Evaluations,
                     ["front"] = Pairs(fronts[k].Select(c => (c.Error, (double)c.Macs / problems[k].DenseMacs))),
                     ["chosen"] = new JsonObject
@@ -194,7 +191,6 @@ public static class EmoPlanner
                 ["sub_network_scoring"] = options.SubNetworkScoring == SubNetworkScoring.DenseTail ? "dense_tail" : "detector",
                 ["population"] = options.Population,
                 ["generations"] = options.Generations,
-                ["evaluation_share"] = options.EvaluationShare == EvaluationShare.Bits ? "bits" : "equal",
                 ["evaluations"] = evaluations,
                 ["search_seconds"] = seconds,
                 ["evaluations_per_second"] = evaluations / Math.Max(seconds, 1e-9),

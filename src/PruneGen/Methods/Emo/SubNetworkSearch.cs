@@ -104,17 +104,14 @@ public static class SubNetworkSearch
 /// </summary>
 public static class DivideAndConquerSearch
 {
-    /// <param name="generations">Generations of each search, in problem order; null gives every search <see cref="EmoSearchOptions.Generations"/>.</param>
     public static IReadOnlyList<SubNetworkSearchResult> Run(IReadOnlyList<ISubNetworkProblem> problems, EmoSearchOptions options,
-        IReadOnlyList<int>? generations = null, CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(problems);
         ArgumentNullException.ThrowIfNull(options);
         if (problems.Count == 0) throw new ArgumentException("at least one sub-network is needed", nameof(problems));
         if (options.MaxParallelSearches < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxParallelSearches, "MaxParallelSearches must be at least 1");
-        if (generations is not null && generations.Count != problems.Count)
-            throw new ArgumentException($"{generations.Count} generation counts for {problems.Count} sub-network searches", nameof(generations));
 
         var results = new SubNetworkSearchResult[problems.Count];
         Parallel.For(0, problems.Count,
@@ -125,8 +122,7 @@ public static class DivideAndConquerSearch
                 if (options.ThreadsPerSearch > 0) PruneGen.Torch.torch.set_num_threads(options.ThreadsPerSearch);
                 try
                 {
-                    EmoSearchOptions own = generations is null ? options : options with { Generations = generations[k] };
-                    results[k] = SubNetworkSearch.Run(problems[k], own, streamKey: k, cancellationToken: cancellationToken);
+                    results[k] = SubNetworkSearch.Run(problems[k], options, streamKey: k, cancellationToken: cancellationToken);
                 }
                 finally
                 {
@@ -134,52 +130,5 @@ public static class DivideAndConquerSearch
                 }
             });
         return results;
-    }
-
-    /// <summary>
-    /// Generation batches of each sub-network search (its initial population counts as one; the search
-    /// runs one generation fewer) when the searches, one per entry of <paramref name="bits"/>, share
-    /// <c>K · (generations + 1)</c> of them as <paramref name="share"/> says: equally, or in proportion
-    /// to the bits by largest remainder, every search keeping at least its initial population. The
-    /// total never changes, so neither do the evaluations.
-    /// </summary>
-    public static int[] GenerationBatches(IReadOnlyList<int> bits, int generations, EvaluationShare share)
-    {
-        ArgumentNullException.ThrowIfNull(bits);
-        if (bits.Count == 0) throw new ArgumentException("at least one sub-network is needed", nameof(bits));
-        if (generations < 0) throw new ArgumentOutOfRangeException(nameof(generations), generations, "generations cannot be negative");
-        if (bits.Any(b => b < 1)) throw new ArgumentException("every sub-network needs at least one bit", nameof(bits));
-        int total = bits.Count * (generations + 1);
-        if (!Enum.IsDefined(share)) throw new ArgumentOutOfRangeException(nameof(share), share, "unknown evaluation share");
-        if (share == EvaluationShare.Equal) return Enumerable.Repeat(generations + 1, bits.Count).ToArray();
-        // One batch each first (the initial population), the rest in proportion to the bits.
-        int[] batches = Apportion(total - bits.Count, bits);
-        for (int k = 0; k < batches.Length; k++) batches[k]++;
-        return batches;
-    }
-
-    /// <summary>
-    /// How many of each search's <paramref name="batches"/> have run once <paramref name="done"/> of
-    /// their total have, the searches advancing in proportion (largest remainder): the prefix of every
-    /// search that the hypervolume curve reads at an equal-evaluation checkpoint.
-    /// </summary>
-    public static int[] BatchesDone(IReadOnlyList<int> batches, int done)
-    {
-        ArgumentNullException.ThrowIfNull(batches);
-        int total = batches.Sum();
-        if (done < 0 || done > total) throw new ArgumentOutOfRangeException(nameof(done), done, $"must lie in [0, {total}]");
-        return Apportion(done, batches);
-    }
-
-    /// <summary>Whole shares of <paramref name="count"/> in proportion to <paramref name="weights"/>: floors, then one more for the largest remainders (earlier first among equals). Exact integer arithmetic.</summary>
-    private static int[] Apportion(int count, IReadOnlyList<int> weights)
-    {
-        long sum = weights.Sum(w => (long)w);
-        int[] shares = weights.Select(w => (int)(count * (long)w / sum)).ToArray();
-        long[] remainders = weights.Select(w => count * (long)w % sum).ToArray();
-        int left = count - shares.Sum();
-        foreach (int k in Enumerable.Range(0, weights.Count).OrderByDescending(k => remainders[k]).ThenBy(k => k).Take(left))
-            shares[k]++;
-        return shares;
     }
 }
