@@ -66,6 +66,15 @@ pair=(--set dense_run="$root/resnet56-dense" --set epochs=1 --set lr=0.02 --set 
 run resnet56-emo-1ep-s0 resnet56-emo "${pair[@]}"
 run resnet56-emo-dense-tail-1ep-s0 resnet56-emo "${pair[@]}" --set sub_network_scoring=dense_tail
 run resnet56-emo-whole-1ep-s0 resnet56-emo-whole "${pair[@]}"
+# Seeds 1 and 2 with the dense tail; seed 1 also with a hypervolume point every generation.
+for seed in 1 2; do
+    pair=(--set dense_run="$root/resnet56-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set macs_reduction=0.5 --set seed=$seed)
+    run resnet56-emo-dense-tail-1ep-s$seed resnet56-emo "${pair[@]}" --set sub_network_scoring=dense_tail
+    run resnet56-emo-whole-1ep-s$seed resnet56-emo-whole "${pair[@]}"
+done
+pair=(--set dense_run="$root/resnet56-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set macs_reduction=0.5 --set seed=1 --set hv_every=1)
+run resnet56-emo-dense-tail-1ep-s1-hv1 resnet56-emo "${pair[@]}" --set sub_network_scoring=dense_tail
+run resnet56-emo-whole-1ep-s1-hv1 resnet56-emo-whole "${pair[@]}"
 # The VGG-style network, trained from scratch under the shared budget (search after a third of it).
 vgg=(--set calibration_images=1024 --set holdout_images=512)
 run vgg-emo vgg-emo "${vgg[@]}"
@@ -85,6 +94,12 @@ done
 pair=(--set dense_run="$root/vgg-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set seed=1 --set search_batch_norm=true)
 run vgg-emo-dense-tail-bn-1ep-s1 vgg-emo "${pair[@]}" --set sub_network_scoring=dense_tail
 run vgg-emo-whole-bn-1ep-s1 vgg-emo-whole "${pair[@]}"
+# Seeds 1 and 3 with a hypervolume point every generation (the dense tail against the whole network).
+for seed in 1 3; do
+    pair=(--set dense_run="$root/vgg-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set seed=$seed --set hv_every=1)
+    run vgg-emo-dense-tail-1ep-s$seed-hv1 vgg-emo "${pair[@]}" --set sub_network_scoring=dense_tail
+    run vgg-emo-whole-1ep-s$seed-hv1 vgg-emo-whole "${pair[@]}"
+done
 
 mapfile -t finished < <(find "$root" -mindepth 2 -maxdepth 2 -name summary.json -printf '%h\n' | sort)
 "${program[@]}" measure-latency "${finished[@]}" --batch 128 --batch 1 --threads 2 --threads 1 --repeats 20 --rounds 3 \
