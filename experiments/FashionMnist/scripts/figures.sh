@@ -62,20 +62,18 @@ for seed in 0 1; do
 done
 # ResNet-56 (1008 bits): one pair one epoch after its own dense start, divide and conquer with detectors and with the dense tail.
 run resnet56-dense resnet56-dense
-pair=(--set dense_run="$root/resnet56-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set macs_reduction=0.5 --set seed=0)
-run resnet56-emo-1ep-s0 resnet56-emo "${pair[@]}"
-run resnet56-emo-dense-tail-1ep-s0 resnet56-emo "${pair[@]}" --set sub_network_scoring=dense_tail
-run resnet56-emo-whole-1ep-s0 resnet56-emo-whole "${pair[@]}"
+r56=(--set dense_run="$root/resnet56-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set macs_reduction=0.5)
+run resnet56-emo-1ep-s0 resnet56-emo "${r56[@]}" --set seed=0
+run resnet56-emo-dense-tail-1ep-s0 resnet56-emo "${r56[@]}" --set seed=0 --set sub_network_scoring=dense_tail
+run resnet56-emo-whole-1ep-s0 resnet56-emo-whole "${r56[@]}" --set seed=0
 # Seeds 1 and 2 with the dense tail (seed 1 also with detectors); seed 1 also with a hypervolume point every generation.
+run resnet56-emo-1ep-s1 resnet56-emo "${r56[@]}" --set seed=1
 for seed in 1 2; do
-    pair=(--set dense_run="$root/resnet56-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set macs_reduction=0.5 --set seed=$seed)
-    if [[ $seed == 1 ]]; then run resnet56-emo-1ep-s$seed resnet56-emo "${pair[@]}"; fi
-    run resnet56-emo-dense-tail-1ep-s$seed resnet56-emo "${pair[@]}" --set sub_network_scoring=dense_tail
-    run resnet56-emo-whole-1ep-s$seed resnet56-emo-whole "${pair[@]}"
+    run resnet56-emo-dense-tail-1ep-s$seed resnet56-emo "${r56[@]}" --set seed=$seed --set sub_network_scoring=dense_tail
+    run resnet56-emo-whole-1ep-s$seed resnet56-emo-whole "${r56[@]}" --set seed=$seed
 done
-pair=(--set dense_run="$root/resnet56-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set macs_reduction=0.5 --set seed=1 --set hv_every=1)
-run resnet56-emo-dense-tail-1ep-s1-hv1 resnet56-emo "${pair[@]}" --set sub_network_scoring=dense_tail
-run resnet56-emo-whole-1ep-s1-hv1 resnet56-emo-whole "${pair[@]}"
+run resnet56-emo-dense-tail-1ep-s1-hv1 resnet56-emo "${r56[@]}" --set seed=1 --set hv_every=1 --set sub_network_scoring=dense_tail
+run resnet56-emo-whole-1ep-s1-hv1 resnet56-emo-whole "${r56[@]}" --set seed=1 --set hv_every=1
 # The VGG-style network, trained from scratch under the shared budget (search after a third of it).
 vgg=(--set calibration_images=1024 --set holdout_images=512)
 run vgg-emo vgg-emo "${vgg[@]}"
