@@ -46,13 +46,16 @@ public sealed class CandidateScorer : IDisposable
     // The untrained problem's copy of the dense weights (it owns it); BatchNorm repairs slim their candidates from it.
     private readonly IPrunableNetwork _dense;
     private readonly Dictionary<string, CandidateScore> _scores = new();
+    private readonly Action<string>? _progress;
+    private readonly System.Diagnostics.Stopwatch _sinceProgress = System.Diagnostics.Stopwatch.StartNew();
 
     /// <param name="network">The dense network (not modified: repaired candidates get copies).</param>
     /// <param name="calibration">The calibration features: inputs of BatchNorm re-estimation and of constraint training.</param>
     /// <param name="scoring">Images the candidates are scored on (held-out, or the calibration ones).</param>
     /// <param name="detectors">D_1..D_K; needed only for <see cref="CandidateRepair.ConstraintTraining"/>.</param>
+    /// <param name="progress">Told how far scoring has got, at most once a minute: constraint-trained repairs take tens of seconds each, and a curve needs hundreds.</param>
     public CandidateScorer(IPrunableNetwork network, SubNetworkSplit split, FeatureCache calibration, FeatureCache scoring, CandidateRepair repair,
-        IReadOnlyList<FeatureDetector>? detectors, ConstraintTrainingOptions constraint, MemoryFormat memoryFormat)
+        IReadOnlyList<FeatureDetector>? detectors, ConstraintTrainingOptions constraint, MemoryFormat memoryFormat, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(split);
@@ -64,6 +67,7 @@ public sealed class CandidateScorer : IDisposable
             throw new ArgumentException($"constraint-trained scoring needs one detector per sub-network ({split.Parts.Count})", nameof(detectors));
         (_network, _split, _calibration, _scoring, _detectors, _constraint, _memoryFormat) = (network, split, calibration, scoring, detectors, constraint, memoryFormat);
         Repair = repair;
+        _progress = progress;
         _dense = EmoPlanner.Copy(network, memoryFormat);
         _untrained = new WholeNetworkProblem(split, _dense, scoring, memoryFormat);
     }
@@ -83,7 +87,13 @@ public sealed class CandidateScorer : IDisposable
         if (_scores.TryGetValue(key, out CandidateScore known)) return known;
         double untrained = _untrained.Error(partMasks);
         double repaired = Repair == CandidateRepair.None ? untrained : RepairedError(partMasks);
-        return _scores[key] = new CandidateScore(untrained, repaired);
+        _scores[key] = new CandidateScore(untrained, repaired);
+        if (_progress is not null && _sinceProgress.Elapsed.TotalSeconds >= 60)
+        {
+            _progress($"EMO: {_scores.Count} candidates scored ({Repair} repair: {RepairSeconds:0} s so far)");
+            _sinceProgress.Restart();
+        }
+        return _scores[key];
     }
 
     private double RepairedError(IReadOnlyList<bool[]> partMasks)

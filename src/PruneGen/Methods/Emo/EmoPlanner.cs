@@ -126,7 +126,7 @@ public static class EmoPlanner
             log($"EMO: {evaluations} evaluations in {seconds:0.0} s ({evaluations / Math.Max(seconds, 1e-9):0.0}/s)");
 
             // Assemblies are scored with the real classifier on the held-out images (or the calibration ones).
-            using var scorer = Scorer(network, split, cache, holdout, detectors, options, memoryFormat);
+            using var scorer = Scorer(network, split, cache, holdout, detectors, options, memoryFormat, log);
 
             // The choice at R*, from the fronts of everything each search evaluated.
             IReadOnlyList<ArchivedMask>[] fronts = problems.Select(p => p.Archive.Front()).ToArray();
@@ -255,7 +255,7 @@ public static class EmoPlanner
         var choices = new HypervolumeCurve();
         try
         {
-            using var scorer = Scorer(network, split, cache, holdout, detectors, options, memoryFormat);
+            using var scorer = Scorer(network, split, cache, holdout, detectors, options, memoryFormat, log);
             foreach (int g in HypervolumeCheckpoints(options))
             {
                 int prefix = 1 + options.Population * K * (g + 1); // after generation K*(g+1) - 1: divide and conquer's evaluations at its generation g
@@ -381,8 +381,8 @@ public static class EmoPlanner
     }
 
     private static CandidateScorer Scorer(IPrunableNetwork network, SubNetworkSplit split, FeatureCache cache, FeatureCache? holdout,
-        IReadOnlyList<FeatureDetector> detectors, EmoOptions options, MemoryFormat memoryFormat) =>
-        new(network, split, cache, holdout ?? cache, RepairOf(options), detectors, options.Constraint with { Seed = options.Seed }, memoryFormat);
+        IReadOnlyList<FeatureDetector> detectors, EmoOptions options, MemoryFormat memoryFormat, Action<string> log) =>
+        new(network, split, cache, holdout ?? cache, RepairOf(options), detectors, options.Constraint with { Seed = options.Seed }, memoryFormat, log);
 
     private static JsonArray Pairs(IEnumerable<(double X, double Y)> points) =>
         new(points.Select(p => (JsonNode)new JsonArray(p.X, p.Y)).ToArray());
