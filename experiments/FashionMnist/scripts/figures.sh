@@ -99,8 +99,8 @@ for seed in 1 3; do
     run vgg-emo-dense-tail-1ep-s$seed-hv1 vgg-emo "${pair[@]}" --set sub_network_scoring=dense_tail
     run vgg-emo-whole-1ep-s$seed-hv1 vgg-emo-whole "${pair[@]}"
 done
-# Seeds 1 and 3 with every hypervolume candidate constraint-trained (20 steps per part) instead of BatchNorm re-estimated.
-for seed in 1 3; do
+# Seeds 0, 1 and 3 with every hypervolume candidate constraint-trained (20 steps per part) instead of BatchNorm re-estimated.
+for seed in 0 1 3; do
     pair=(--set dense_run="$root/vgg-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set seed=$seed --set hv_repair=constraint_training --set constraint_steps=20)
     run vgg-emo-dense-tail-ct20-1ep-s$seed vgg-emo "${pair[@]}" --set sub_network_scoring=dense_tail
     run vgg-emo-whole-ct20-1ep-s$seed vgg-emo-whole "${pair[@]}"

@@ -53,7 +53,7 @@ public sealed class CandidateScorer : IDisposable
     /// <param name="calibration">The calibration features: inputs of BatchNorm re-estimation and of constraint training.</param>
     /// <param name="scoring">Images the candidates are scored on (held-out, or the calibration ones).</param>
     /// <param name="detectors">D_1..D_K; needed only for <see cref="CandidateRepair.ConstraintTraining"/>.</param>
-    /// <param name="progress">Told how far scoring has got, at most once a minute: constraint-trained repairs take tens of seconds each, and a curve needs hundreds.</param>
+    /// <param name="progress">Told how far scoring has got, at most once a minute: a constraint-trained repair takes seconds to a minute, and a curve needs a hundred or more.</param>
     public CandidateScorer(IPrunableNetwork network, SubNetworkSplit split, FeatureCache calibration, FeatureCache scoring, CandidateRepair repair,
         IReadOnlyList<FeatureDetector>? detectors, ConstraintTrainingOptions constraint, MemoryFormat memoryFormat, Action<string>? progress = null)
     {
@@ -87,13 +87,13 @@ public sealed class CandidateScorer : IDisposable
         if (_scores.TryGetValue(key, out CandidateScore known)) return known;
         double untrained = _untrained.Error(partMasks);
         double repaired = Repair == CandidateRepair.None ? untrained : RepairedError(partMasks);
-        _scores[key] = new CandidateScore(untrained, repaired);
+        var score = _scores[key] = new CandidateScore(untrained, repaired);
         if (_progress is not null && _sinceProgress.Elapsed.TotalSeconds >= 60)
         {
             _progress($"EMO: {_scores.Count} candidates scored ({Repair} repair: {RepairSeconds:0} s so far)");
             _sinceProgress.Restart();
         }
-        return _scores[key];
+        return score;
     }
 
     private double RepairedError(IReadOnlyList<bool[]> partMasks)
