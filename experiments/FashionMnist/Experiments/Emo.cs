@@ -50,7 +50,7 @@ public abstract class EmoExperiment : OneShotOptions
     [Option("divide and conquer: R* values whose GPIR assemblies form the whole-network front of the hypervolume", Default = 16, Min = 1, Max = 1000)]
     public int HvPoints { get; set; }
 
-    [Option("what is done to both searches' hypervolume candidates before they are scored: batch_norm (statistics re-estimated on the calibration images), constraint_training (as the chosen network; slow) or none (untrained scores are recorded either way)", Default = CandidateRepair.BatchNorm)]
+    [Option("what is done to both searches' hypervolume candidates before they are scored: batch_norm (statistics re-estimated on the calibration images), constraint_training (as the chosen network; slow), batch_norm_then_constraint_training (statistics re-estimated, then constraint-trained: as the chosen network with search_batch_norm) or none (untrained scores are recorded either way)", Default = CandidateRepair.BatchNorm)]
     public CandidateRepair HvRepair { get; set; }
 
     [Option("both searches re-estimate the BatchNorm statistics of every mask they evaluate on the calibration images (a sub-network's on its cached input) before scoring it; false scores masks with the dense statistics, as METHODS.md states", Default = false)]

@@ -402,13 +402,16 @@ public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
             using var trained = new CandidateScorer(_network, _split, cache, holdout, CandidateRepair.ConstraintTraining, detectors, options, MemoryFormat.Contiguous);
             using var recalibrated = new CandidateScorer(_network, _split, cache, holdout, CandidateRepair.BatchNorm, null, options, MemoryFormat.Contiguous);
             using var untouched = new CandidateScorer(_network, _split, cache, holdout, CandidateRepair.None, null, options, MemoryFormat.Contiguous);
+            using var both = new CandidateScorer(_network, _split, cache, holdout, CandidateRepair.BatchNormThenConstraintTraining, detectors, options, MemoryFormat.Contiguous);
 
             CandidateScore byTraining = trained.Score(masks);
             CandidateScore byStatistics = recalibrated.Score(masks);
             CandidateScore plain = untouched.Score(masks);
+            CandidateScore byStatisticsThenTraining = both.Score(masks);
             // The dense network is untouched by either repair: the untrained scores agree.
             Assert.Equal(plain.Untrained, byTraining.Untrained);
             Assert.Equal(plain.Untrained, byStatistics.Untrained);
+            Assert.Equal(plain.Untrained, byStatisticsThenTraining.Untrained);
             Assert.Equal(plain.Untrained, plain.Repaired);
 
             // Constraint training: the error of the network it leaves, done here by hand.
@@ -430,7 +433,19 @@ public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
                 copy.eval();
                 Assert.Equal(ClassifierError(copy, holdout), byStatistics.Repaired, 6);
             }
-            output.WriteLine($"holdout error {plain.Untrained:P1} as masked, {byStatistics.Repaired:P1} with BatchNorm re-estimated, {byTraining.Repaired:P1} after constraint training");
+            // Both: statistics re-estimated, then constraint training with them frozen, by hand.
+            using (ResNet20 copy = Settled())
+            {
+                copy.Gates.Mode = GateMode.FixedMasks;
+                for (int k = 0; k < 3; k++) _split.ApplyToGates(copy, k, masks[k]);
+                PruneGen.Training.BatchNormRecalibration.Run(copy, Enumerable.Range(0, cache.Batches).Select(b => cache.Feature(0, b)));
+                IReadOnlyList<ConstraintResult> results = ConstraintTraining.Run(copy, _split, cache, detectors, options);
+                Assert.Contains(results, r => !r.Reverted);
+                Assert.Equal(ClassifierError(copy, holdout), byStatisticsThenTraining.Repaired, 6);
+            }
+            // Training from the re-estimated statistics is not training from the dense ones.
+            Assert.NotEqual(byTraining.Repaired, byStatisticsThenTraining.Repaired);
+            output.WriteLine($"holdout error {plain.Untrained:P1} as masked, {byStatistics.Repaired:P1} with BatchNorm re-estimated, {byTraining.Repaired:P1} after constraint training, {byStatisticsThenTraining.Repaired:P1} after both");
 
             // Memoised: the same masks score the same without repairing again.
             double seconds = trained.RepairSeconds;

@@ -21,6 +21,20 @@ public enum CandidateRepair
 
     /// <summary>The cross-network constraint training the chosen network gets (METHODS.md section 3: "assemble, constraint-train"); slow: hundreds of optimizer steps per candidate.</summary>
     ConstraintTraining,
+
+    /// <summary>
+    /// <see cref="BatchNorm"/>, then <see cref="ConstraintTraining"/> with the re-estimated statistics
+    /// frozen: what the chosen network gets with <see cref="EmoOptions.SearchBatchNorm"/>. Constraint
+    /// training alone keeps the dense statistics, which a pruned network's activations no longer have.
+    /// </summary>
+    BatchNormThenConstraintTraining,
+}
+
+public static class CandidateRepairExtensions
+{
+    /// <summary>The repair constraint-trains its candidates, so it needs the per-part detectors.</summary>
+    public static bool ConstraintTrains(this CandidateRepair repair) =>
+        repair is CandidateRepair.ConstraintTraining or CandidateRepair.BatchNormThenConstraintTraining;
 }
 
 /// <summary>A whole-network candidate's error with the real classifier: as masked, and after its repair (equal to it with <see cref="CandidateRepair.None"/>).</summary>
@@ -52,7 +66,7 @@ public sealed class CandidateScorer : IDisposable
     /// <param name="network">The dense network (not modified: repaired candidates get copies).</param>
     /// <param name="calibration">The calibration features: inputs of BatchNorm re-estimation and of constraint training.</param>
     /// <param name="scoring">Images the candidates are scored on (held-out, or the calibration ones).</param>
-    /// <param name="detectors">D_1..D_K; needed only for <see cref="CandidateRepair.ConstraintTraining"/>.</param>
+    /// <param name="detectors">D_1..D_K; needed only by the repairs that constraint-train.</param>
     /// <param name="progress">Told how far scoring has got, at most once a minute: a constraint-trained repair takes seconds to a minute, and a curve needs a hundred or more.</param>
     public CandidateScorer(IPrunableNetwork network, SubNetworkSplit split, FeatureCache calibration, FeatureCache scoring, CandidateRepair repair,
         IReadOnlyList<FeatureDetector>? detectors, ConstraintTrainingOptions constraint, MemoryFormat memoryFormat, Action<string>? progress = null)
@@ -63,7 +77,7 @@ public sealed class CandidateScorer : IDisposable
         ArgumentNullException.ThrowIfNull(scoring);
         ArgumentNullException.ThrowIfNull(constraint);
         if (!Enum.IsDefined(repair)) throw new ArgumentOutOfRangeException(nameof(repair), repair, "unknown candidate repair");
-        if (repair == CandidateRepair.ConstraintTraining && (detectors is null || detectors.Count != split.Parts.Count))
+        if (repair.ConstraintTrains() && (detectors is null || detectors.Count != split.Parts.Count))
             throw new ArgumentException($"constraint-trained scoring needs one detector per sub-network ({split.Parts.Count})", nameof(detectors));
         (_network, _split, _calibration, _scoring, _detectors, _constraint, _memoryFormat) = (network, split, calibration, scoring, detectors, constraint, memoryFormat);
         Repair = repair;
@@ -99,13 +113,15 @@ public sealed class CandidateScorer : IDisposable
     private double RepairedError(IReadOnlyList<bool[]> partMasks)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        if (Repair == CandidateRepair.ConstraintTraining)
+        if (Repair.ConstraintTrains())
         {
             // Training changes the weights: a copy of its own, which the problem owns from here on and disposes, also when the repair throws.
             IPrunableNetwork copy = EmoPlanner.Copy(_network, _memoryFormat);
             using var problem = new WholeNetworkProblem(_split, copy, _scoring, _memoryFormat);
             copy.Gates.Mode = GateMode.FixedMasks;
             for (int k = 0; k < _split.Parts.Count; k++) _split.ApplyToGates(copy, k, partMasks[k]);
+            if (Repair == CandidateRepair.BatchNormThenConstraintTraining)
+                BatchNormRecalibration.Run((nn.Module<Tensor, Tensor>)copy, Enumerable.Range(0, _calibration.Batches).Select(b => _calibration.Feature(0, b)));
             ConstraintTraining.Run(copy, _split, _calibration, _detectors!, _constraint);
             RepairSeconds += clock.Elapsed.TotalSeconds;
             // Scored on a slimmed copy of the trained weights: the same outputs as the masked gates.

@@ -124,7 +124,7 @@ public sealed record EmoOptions
         if (DetectorSteps < 0) throw new ArgumentOutOfRangeException("detector_steps", DetectorSteps, "detector steps cannot be negative");
         if (HypervolumeEvery < 1) throw new ArgumentOutOfRangeException("hv_every", HypervolumeEvery, "must be at least 1");
         if (HypervolumePoints < 1) throw new ArgumentOutOfRangeException("hv_points", HypervolumePoints, "must be at least 1");
-        if (!Enum.IsDefined(HypervolumeRepair)) throw new ArgumentOutOfRangeException("hv_repair", HypervolumeRepair, "unknown repair: none, batch_norm or constraint_training");
+        if (!Enum.IsDefined(HypervolumeRepair)) throw new ArgumentOutOfRangeException("hv_repair", HypervolumeRepair, "unknown repair: none, batch_norm, constraint_training or batch_norm_then_constraint_training");
         if (!Enum.IsDefined(SubNetworkScoring)) throw new ArgumentOutOfRangeException("sub_network_scoring", SubNetworkScoring, "unknown sub-network scoring: detector or dense_tail");
         if (Threads < 0) throw new ArgumentOutOfRangeException("threads", Threads, "cannot be negative");
         ArgumentNullException.ThrowIfNull(Constraint);

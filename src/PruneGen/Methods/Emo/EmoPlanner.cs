@@ -248,7 +248,7 @@ public static class EmoPlanner
         // with the classifier on the held-out images (the calibration images when none), and trained as
         // divide and conquer's assemblies are (detectors trained here only for that).
         var hvClock = Stopwatch.StartNew();
-        FeatureDetector[] detectors = RepairOf(options) == CandidateRepair.ConstraintTraining ? TrainDetectors(split, cache, options) : [];
+        FeatureDetector[] detectors = RepairOf(options).ConstraintTrains() ? TrainDetectors(split, cache, options) : [];
         var curve = new HypervolumeCurve();
         // Beside it, only the networks the search would choose at the R* values divide and conquer
         // assembles at: the same number of candidates per checkpoint, picked by the same rule.
@@ -362,7 +362,7 @@ public static class EmoPlanner
 
     /// <summary>The repair of the hypervolume's candidates: constraint training only where the run constraint-trains its choice.</summary>
     private static CandidateRepair RepairOf(EmoOptions options) =>
-        options.HypervolumeRepair == CandidateRepair.ConstraintTraining && !options.ConstraintTraining ? CandidateRepair.None : options.HypervolumeRepair;
+        options.HypervolumeRepair.ConstraintTrains() && !options.ConstraintTraining ? CandidateRepair.None : options.HypervolumeRepair;
 
     private static FeatureDetector[] TrainDetectors(SubNetworkSplit split, FeatureCache cache, EmoOptions options)
     {

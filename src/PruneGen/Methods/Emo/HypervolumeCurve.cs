@@ -80,6 +80,7 @@ public sealed class HypervolumeCurve
     {
         CandidateRepair.BatchNorm => "batch_norm",
         CandidateRepair.ConstraintTraining => "constraint_training",
+        CandidateRepair.BatchNormThenConstraintTraining => "batch_norm_then_constraint_training",
         _ => "none",
     };
 }
