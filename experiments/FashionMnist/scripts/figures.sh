@@ -99,11 +99,14 @@ for seed in 1 3; do
     run vgg-emo-dense-tail-1ep-s$seed-hv1 vgg-emo "${pair[@]}" --set sub_network_scoring=dense_tail
     run vgg-emo-whole-1ep-s$seed-hv1 vgg-emo-whole "${pair[@]}"
 done
-# Seeds 0, 1 and 3 with every hypervolume candidate constraint-trained (20 steps per part) instead of BatchNorm re-estimated.
-for seed in 0 1 3; do
-    pair=(--set dense_run="$root/vgg-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set seed=$seed --set hv_repair=constraint_training --set constraint_steps=20)
-    run vgg-emo-dense-tail-ct20-1ep-s$seed vgg-emo "${pair[@]}" --set sub_network_scoring=dense_tail
-    run vgg-emo-whole-ct20-1ep-s$seed vgg-emo-whole "${pair[@]}"
+# Seeds 0, 1 and 3 with every hypervolume candidate constraint-trained (20 steps per part) instead of
+# BatchNorm re-estimated (ct20), and with both: statistics re-estimated, then constraint-trained (bnct20).
+for repair in ct20:constraint_training bnct20:batch_norm_then_constraint_training; do
+    for seed in 0 1 3; do
+        pair=(--set dense_run="$root/vgg-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set seed=$seed --set hv_repair=${repair#*:} --set constraint_steps=20)
+        run vgg-emo-dense-tail-${repair%%:*}-1ep-s$seed vgg-emo "${pair[@]}" --set sub_network_scoring=dense_tail
+        run vgg-emo-whole-${repair%%:*}-1ep-s$seed vgg-emo-whole "${pair[@]}"
+    done
 done
 
 mapfile -t finished < <(find "$root" -mindepth 2 -maxdepth 2 -name summary.json -printf '%h\n' | sort)
