@@ -163,6 +163,17 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
         Assert.Equal(0.0, facts["hv_repair_seconds"]!.GetValue<double>());
     }
 
+    [Theory]
+    [InlineData(CandidateRepair.ConstraintTraining, "none")]
+    [InlineData(CandidateRepair.BatchNormThenConstraintTraining, "batch_norm")]
+    [InlineData(CandidateRepair.BatchNorm, "batch_norm")]
+    public void WithoutConstraintTrainingTheCandidatesAreNotConstraintTrainedEither(CandidateRepair asked, string applied)
+    {
+        // The ablation: the curve's candidates get what the chosen network gets, less the training it goes without.
+        JsonObject facts = SearchFacts(Small with { ConstraintTraining = false, HypervolumeRepair = asked, Generations = 0 });
+        Assert.Equal(applied, facts["hv_repair"]!.GetValue<string>());
+    }
+
     [Fact]
     public void EachParallelSearchSetsItsOwnLibtorchThreadsAndRestoresThem()
     {

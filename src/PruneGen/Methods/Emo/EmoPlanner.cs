@@ -360,9 +360,13 @@ public static class EmoPlanner
         }
     }
 
-    /// <summary>The repair of the hypervolume's candidates: constraint training only where the run constraint-trains its choice.</summary>
-    private static CandidateRepair RepairOf(EmoOptions options) =>
-        options.HypervolumeRepair.ConstraintTrains() && !options.ConstraintTraining ? CandidateRepair.None : options.HypervolumeRepair;
+    /// <summary>The repair of the hypervolume's candidates, less its constraint training where the run does not constraint-train its choice (the ablation).</summary>
+    private static CandidateRepair RepairOf(EmoOptions options) => options.ConstraintTraining ? options.HypervolumeRepair : options.HypervolumeRepair switch
+    {
+        CandidateRepair.ConstraintTraining => CandidateRepair.None,
+        CandidateRepair.BatchNormThenConstraintTraining => CandidateRepair.BatchNorm,
+        CandidateRepair other => other,
+    };
 
     private static FeatureDetector[] TrainDetectors(SubNetworkSplit split, FeatureCache cache, EmoOptions options)
     {
