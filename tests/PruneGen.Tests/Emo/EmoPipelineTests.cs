@@ -308,6 +308,43 @@ public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void CandidateScorerReportsItsProgressAtMostOncePerInterval()
+    {
+        using FeatureCache cache = FeatureCache.Build(_network, _split, Calibration(16));
+        var clock = new ManualClock();
+        var reports = new List<string>();
+        using var scorer = new CandidateScorer(_network, _split, cache, cache, CandidateRepair.None, null, new ConstraintTrainingOptions(), MemoryFormat.Contiguous,
+            reports.Add, clock);
+        bool[][] Masks(int seed) => [RandomMask(48, 0.5, seed), RandomMask(96, 0.5, seed + 1), RandomMask(192, 0.5, seed + 2)];
+
+        scorer.Score(Masks(1));
+        clock.Advance(CandidateScorer.ProgressInterval - TimeSpan.FromSeconds(1));
+        scorer.Score(Masks(2));
+        Assert.Empty(reports); // not a full interval yet
+        clock.Advance(TimeSpan.FromSeconds(1));
+        scorer.Score(Masks(3));
+        Assert.Equal(["EMO: 3 candidates scored (None repair: 0 s so far)"], reports);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        scorer.Score(Masks(4));
+        Assert.Single(reports); // the interval counts from the last report
+        clock.Advance(TimeSpan.FromSeconds(30));
+        scorer.Score(Masks(1)); // memoised: nothing scored, nothing to report
+        Assert.Single(reports);
+        scorer.Score(Masks(5));
+        Assert.Equal(2, reports.Count);
+        Assert.StartsWith("EMO: 5 candidates scored", reports[1]);
+    }
+
+    /// <summary>A clock that moves only when told to.</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long GetTimestamp() => _ticks;
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+    }
+
+    [Fact]
     public void MasksReduceMacsAsTheClosedFormSaysAndTheSlimNetworkMatchesTheMaskedOne()
     {
         // Stage 1 keeps a random half; stage 2 empties block 1's conv1 (the block goes); stage 3 keeps a random quarter.

@@ -61,15 +61,21 @@ public sealed class CandidateScorer : IDisposable
     private readonly IPrunableNetwork _dense;
     private readonly Dictionary<string, CandidateScore> _scores = new();
     private readonly Action<string>? _progress;
-    private readonly System.Diagnostics.Stopwatch _sinceProgress = System.Diagnostics.Stopwatch.StartNew();
+    private readonly TimeProvider _clock;
+    private long _lastProgress;
+
+    /// <summary>The longest silence while scoring: a constraint-trained repair takes seconds, and a curve needs a hundred or more.</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromMinutes(1);
 
     /// <param name="network">The dense network (not modified: repaired candidates get copies).</param>
     /// <param name="calibration">The calibration features: inputs of BatchNorm re-estimation and of constraint training.</param>
     /// <param name="scoring">Images the candidates are scored on (held-out, or the calibration ones).</param>
     /// <param name="detectors">D_1..D_K; needed only by the repairs that constraint-train.</param>
-    /// <param name="progress">Told how far scoring has got, at most once a minute: a constraint-trained repair takes seconds to a minute, and a curve needs a hundred or more.</param>
+    /// <param name="progress">Told how far scoring has got, at most once per <see cref="ProgressInterval"/>.</param>
+    /// <param name="clock">Measures that interval (the system clock when null).</param>
     public CandidateScorer(IPrunableNetwork network, SubNetworkSplit split, FeatureCache calibration, FeatureCache scoring, CandidateRepair repair,
-        IReadOnlyList<FeatureDetector>? detectors, ConstraintTrainingOptions constraint, MemoryFormat memoryFormat, Action<string>? progress = null)
+        IReadOnlyList<FeatureDetector>? detectors, ConstraintTrainingOptions constraint, MemoryFormat memoryFormat, Action<string>? progress = null,
+        TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(split);
@@ -82,6 +88,8 @@ public sealed class CandidateScorer : IDisposable
         (_network, _split, _calibration, _scoring, _detectors, _constraint, _memoryFormat) = (network, split, calibration, scoring, detectors, constraint, memoryFormat);
         Repair = repair;
         _progress = progress;
+        _clock = clock ?? TimeProvider.System;
+        _lastProgress = _clock.GetTimestamp();
         _dense = EmoPlanner.Copy(network, memoryFormat);
         _untrained = new WholeNetworkProblem(split, _dense, scoring, memoryFormat);
     }
@@ -102,10 +110,10 @@ public sealed class CandidateScorer : IDisposable
         double untrained = _untrained.Error(partMasks);
         double repaired = Repair == CandidateRepair.None ? untrained : RepairedError(partMasks);
         var score = _scores[key] = new CandidateScore(untrained, repaired);
-        if (_progress is not null && _sinceProgress.Elapsed.TotalSeconds >= 60)
+        if (_progress is not null && _clock.GetElapsedTime(_lastProgress) >= ProgressInterval)
         {
             _progress($"EMO: {_scores.Count} candidates scored ({Repair} repair: {RepairSeconds:0} s so far)");
-            _sinceProgress.Restart();
+            _lastProgress = _clock.GetTimestamp();
         }
         return score;
     }
