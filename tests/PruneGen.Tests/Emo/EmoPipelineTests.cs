@@ -261,7 +261,7 @@ public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
         }
         fitted.eval();
         using (FeatureCache images = FeatureCache.Build(fitted, _split, Calibration()))
-            PruneGen.Training.BatchNormRecalibration.Run(fitted, Enumerable.Range(0, images.Batches).Select(b => images.Feature(0, b)));
+            PruneGen.Training.BatchNormRecalibration.Run(fitted, images.Features(0));
         return fitted;
     }
 
@@ -284,7 +284,7 @@ public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
         var outside = (PruneGen.Torch.Modules.BatchNorm2d)copy.named_modules()
             .First(m => m.module is PruneGen.Torch.Modules.BatchNorm2d && m.name.StartsWith("stage3", StringComparison.Ordinal)).module;
         Tensor before = outside.running_mean!.clone();
-        Assert.Equal(cache.Batches, PruneGen.Training.BatchNormRecalibration.Run(copy, Enumerable.Range(0, cache.Batches).Select(b => cache.Feature(k, b)),
+        Assert.Equal(cache.Batches, PruneGen.Training.BatchNormRecalibration.Run(copy, cache.Features(k),
             x => MaskedForward.Run(copy, _split, k, k, x)));
         copy.eval();
         long wrong = 0;
@@ -323,7 +323,7 @@ public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(reports); // not a full interval yet
         clock.Advance(TimeSpan.FromSeconds(1));
         scorer.Score(Masks(3));
-        Assert.Equal(["EMO: 3 candidates scored (None repair: 0 s so far)"], reports);
+        Assert.Equal(["EMO: 3 candidates scored (none repair: 0 s so far)"], reports);
         clock.Advance(TimeSpan.FromSeconds(30));
         scorer.Score(Masks(4));
         Assert.Single(reports); // the interval counts from the last report
@@ -466,7 +466,7 @@ public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
             {
                 copy.Gates.Mode = GateMode.FixedMasks;
                 for (int k = 0; k < 3; k++) _split.ApplyToGates(copy, k, masks[k]);
-                Assert.Equal(cache.Batches, PruneGen.Training.BatchNormRecalibration.Run(copy, Enumerable.Range(0, cache.Batches).Select(b => cache.Feature(0, b))));
+                Assert.Equal(cache.Batches, PruneGen.Training.BatchNormRecalibration.Run(copy, cache.Features(0)));
                 copy.eval();
                 Assert.Equal(ClassifierError(copy, holdout), byStatistics.Repaired, 6);
             }
@@ -475,7 +475,7 @@ public sealed class EmoPipelineTests(ITestOutputHelper output) : IDisposable
             {
                 copy.Gates.Mode = GateMode.FixedMasks;
                 for (int k = 0; k < 3; k++) _split.ApplyToGates(copy, k, masks[k]);
-                PruneGen.Training.BatchNormRecalibration.Run(copy, Enumerable.Range(0, cache.Batches).Select(b => cache.Feature(0, b)));
+                PruneGen.Training.BatchNormRecalibration.Run(copy, cache.Features(0));
                 IReadOnlyList<ConstraintResult> results = ConstraintTraining.Run(copy, _split, cache, detectors, options);
                 Assert.Contains(results, r => !r.Reverted);
                 Assert.Equal(ClassifierError(copy, holdout), byStatisticsThenTraining.Repaired, 6);

@@ -112,7 +112,7 @@ public sealed class CandidateScorer : IDisposable
         var score = _scores[key] = new CandidateScore(untrained, repaired);
         if (_progress is not null && _clock.GetElapsedTime(_lastProgress) >= ProgressInterval)
         {
-            _progress($"EMO: {_scores.Count} candidates scored ({Repair} repair: {RepairSeconds:0} s so far)");
+            _progress($"EMO: {_scores.Count} candidates scored ({HypervolumeCurve.RepairName(Repair)} repair: {RepairSeconds:0} s so far)");
             _lastProgress = _clock.GetTimestamp();
         }
         return score;
@@ -129,7 +129,7 @@ public sealed class CandidateScorer : IDisposable
             copy.Gates.Mode = GateMode.FixedMasks;
             for (int k = 0; k < _split.Parts.Count; k++) _split.ApplyToGates(copy, k, partMasks[k]);
             if (Repair == CandidateRepair.BatchNormThenConstraintTraining)
-                BatchNormRecalibration.Run((nn.Module<Tensor, Tensor>)copy, Enumerable.Range(0, _calibration.Batches).Select(b => _calibration.Feature(0, b)));
+                BatchNormRecalibration.Run((nn.Module<Tensor, Tensor>)copy, _calibration.Features(0));
             ConstraintTraining.Run(copy, _split, _calibration, _detectors!, _constraint);
             RepairSeconds += clock.Elapsed.TotalSeconds;
             // Scored on a slimmed copy of the trained weights: the same outputs as the masked gates.

@@ -94,7 +94,7 @@ public sealed class EmoPruning : TrainingMethod
         for (int k = 0; k < split.Parts.Count; k++) split.ApplyToGates(network, k, plan.PartMasks[k]);
         // The searches judged every mask with re-estimated statistics: the chosen network starts from them too.
         if (Options.SearchBatchNorm)
-            BatchNormRecalibration.Run(module, Enumerable.Range(0, cache.Batches).Select(b => cache.Feature(0, b)));
+            BatchNormRecalibration.Run(module, cache.Features(0));
         var constraint = new JsonObject { ["enabled"] = Options.ConstraintTraining && plan.Detectors.Count > 0 };
         try
         {

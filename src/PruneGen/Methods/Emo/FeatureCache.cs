@@ -33,6 +33,9 @@ public sealed class FeatureCache : IDisposable
     /// <summary>Batch <paramref name="batch"/> of F_<paramref name="cut"/>.</summary>
     public Tensor Feature(int cut, int batch) => _features[cut][batch];
 
+    /// <summary>The features at <paramref name="cut"/>, batch by batch (cut 0: the images).</summary>
+    public IEnumerable<Tensor> Features(int cut) => _features[cut];
+
     public Tensor Labels(int batch) => _labels[batch];
 
     /// <summary>Runs the network's members cut by cut over every batch of <paramref name="data"/> (epoch 0's order).</summary>

@@ -51,7 +51,7 @@ public sealed class FeatureDetector : IDisposable
         Tensor pooled, labels;
         using (no_grad())
         {
-            pooled = cat(Enumerable.Range(0, cache.Batches).Select(b => Pool(cache.Feature(cut, b))).ToList());
+            pooled = cat(cache.Features(cut).Select(Pool).ToList());
             labels = cat(Enumerable.Range(0, cache.Batches).Select(cache.Labels).ToList());
         }
         long channels = pooled.size(1);

@@ -244,7 +244,7 @@ public static class MaskedForward
         IPrunableNetwork slim = Slimmed(copy, split, partMasks, memoryFormat);
         try
         {
-            BatchNormRecalibration.Run((nn.Module)slim, Enumerable.Range(0, calibration.Batches).Select(b => calibration.Feature(firstPart, b)),
+            BatchNormRecalibration.Run((nn.Module)slim, calibration.Features(firstPart),
                 x => Run(slim, split, firstPart, lastPart, x, throughTail));
             return slim;
         }
