@@ -99,6 +99,11 @@ for seed in 1 3; do
     run vgg-emo-dense-tail-1ep-s$seed-hv1 vgg-emo "${pair[@]}" --set sub_network_scoring=dense_tail
     run vgg-emo-whole-1ep-s$seed-hv1 vgg-emo-whole "${pair[@]}"
 done
+# GPIR adding log accuracy ratios instead of error increases (compare with vgg-emo-dense-tail-1ep-s*).
+for seed in 0 1 2 3 4; do
+    pair=(--set dense_run="$root/vgg-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set seed=$seed)
+    run vgg-emo-dense-tail-logacc-1ep-s$seed vgg-emo "${pair[@]}" --set sub_network_scoring=dense_tail --set gpir_impairment=log_accuracy_ratio
+done
 # Seeds 0, 1 and 3 with every hypervolume candidate constraint-trained (20 steps per part) instead of
 # BatchNorm re-estimated (ct20), and with both: statistics re-estimated, then constraint-trained (bnct20).
 for repair in ct20:constraint_training bnct20:batch_norm_then_constraint_training; do
