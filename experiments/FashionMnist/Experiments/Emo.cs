@@ -62,9 +62,6 @@ public abstract class EmoExperiment : OneShotOptions
     [Option("divide and conquer: what scores each sub-network's masks: detector (the cut's feature detector, as METHODS.md states) or dense_tail (the dense rest of the network and its classifier)", Default = SubNetworkScoring.Detector)]
     public SubNetworkScoring SubNetworkScoring { get; set; }
 
-    [Option("divide and conquer: what GPIR adds up over sub-networks: error_increase (err - dense err, as METHODS.md states) or log_accuracy_ratio (-log(acc / dense acc): accuracy ratios multiply, as if the parts failed independently)", Default = GpirImpairment.ErrorIncrease)]
-    public GpirImpairment GpirImpairment { get; set; }
-
     protected virtual EmoSearchKind Search => EmoSearchKind.DivideAndConquer;
 
     public TrainingMethod CreateMethod() => new EmoPruning(new EmoOptions
@@ -85,7 +82,6 @@ public abstract class EmoExperiment : OneShotOptions
         SearchBatchNorm = SearchBatchNorm,
         SearchPrunedInputs = SearchPrunedInputs,
         SubNetworkScoring = SubNetworkScoring,
-        GpirImpairment = GpirImpairment,
         Seed = Seed,
     });
 }

@@ -15,11 +15,12 @@ mkdir -p "$root"
 dotnet build -c Release experiments/FashionMnist >/dev/null
 program=(dotnet experiments/FashionMnist/bin/Release/net10.0/PruneGen.FashionMnist.dll)
 
-run() { # run <name> <experiment> [--set k=v ...]
+run() { # run <name> <experiment> [--set k=v ...]; one thread unless the arguments set threads
     local name=$1 experiment=$2; shift 2
-    local out=$root/$name
+    local out=$root/$name threads=(--set threads=1)
+    if [[ " $* " == *" threads="* ]]; then threads=(); fi
     if [[ -f $out/summary.json ]]; then return; fi
-    if [[ -d $out ]]; then "${program[@]}" resume "$out"; else "${program[@]}" run "$experiment" --out "$out" --set threads=1 "$@"; fi
+    if [[ -d $out ]]; then "${program[@]}" resume "$out"; else "${program[@]}" run "$experiment" --out "$out" "${threads[@]}" "$@"; fi
 }
 
 # The shared budget is the experiments' default (6 epochs, batch 128); CAT's nu defaults are calibrated at it.
@@ -99,10 +100,12 @@ for seed in 1 3; do
     run vgg-emo-dense-tail-1ep-s$seed-hv1 vgg-emo "${pair[@]}" --set sub_network_scoring=dense_tail
     run vgg-emo-whole-1ep-s$seed-hv1 vgg-emo-whole "${pair[@]}"
 done
-# GPIR adding log accuracy ratios instead of error increases (compare with vgg-emo-dense-tail-1ep-s*).
+# A second dense start (the same experiment trained on every core) and the dense-tail pairs from it.
+run vgg-dense-t0 vgg-dense --set threads=0
 for seed in 0 1 2 3 4; do
-    pair=(--set dense_run="$root/vgg-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set seed=$seed)
-    run vgg-emo-dense-tail-logacc-1ep-s$seed vgg-emo "${pair[@]}" --set sub_network_scoring=dense_tail --set gpir_impairment=log_accuracy_ratio
+    pair=(--set dense_run="$root/vgg-dense-t0" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set seed=$seed)
+    run vgg-t0-emo-dense-tail-1ep-s$seed vgg-emo "${pair[@]}" --set sub_network_scoring=dense_tail
+    run vgg-t0-emo-whole-1ep-s$seed vgg-emo-whole "${pair[@]}"
 done
 # Seeds 0, 1 and 3 with every hypervolume candidate constraint-trained (20 steps per part) instead of
 # BatchNorm re-estimated (ct20), and with both: statistics re-estimated, then constraint-trained (bnct20).

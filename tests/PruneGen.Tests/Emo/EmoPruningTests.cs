@@ -115,26 +115,6 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void GpirAddsUpTheImpairmentTheOptionNames()
-    {
-        foreach (GpirImpairment kind in Enum.GetValues<GpirImpairment>())
-        {
-            JsonObject facts = SearchFacts(Small with { GpirImpairment = kind, Generations = 1 });
-            Assert.Equal(kind == GpirImpairment.LogAccuracyRatio ? "log_accuracy_ratio" : "error_increase", facts["gpir_impairment"]!.GetValue<string>());
-            double total = 0;
-            foreach (JsonNode? part in facts["parts"]!.AsArray())
-            {
-                double impairment = part!["chosen"]!["impairment"]!.GetValue<double>();
-                Assert.Equal(Gpir.Impairment(kind, part["chosen"]!["error"]!.GetValue<double>(), part["dense_error"]!.GetValue<double>(), Small.CalibrationImages), impairment, 12);
-                total += impairment;
-            }
-            Assert.Equal(total, facts["gpir"]!["total_impairment"]!.GetValue<double>(), 12);
-            // Some chosen member is impaired, so the two kinds read differently.
-            Assert.Contains(facts["parts"]!.AsArray(), p => p!["chosen"]!["error"]!.GetValue<double>() > p["dense_error"]!.GetValue<double>());
-        }
-    }
-
-    [Fact]
     public void WithSearchBatchNormTheChosenNetworkKeepsTheStatisticsItWasJudgedWith()
     {
         // No epoch after the search: the network the run ends with is the one the search chose.

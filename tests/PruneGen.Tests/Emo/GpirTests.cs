@@ -159,38 +159,6 @@ public class GpirTests
     }
 
     [Fact]
-    public void ImpairmentIsTheErrorIncreaseOrTheLogOfTheSmoothedAccuracyRatio()
-    {
-        Assert.Equal(0.2, Gpir.Impairment(GpirImpairment.ErrorIncrease, 0.3, 0.1, 1000), 12);
-        Assert.Equal(-0.05, Gpir.Impairment(GpirImpairment.ErrorIncrease, 0.05, 0.1, 1000), 12);
-        // Accuracies (correct + 1/2) / (images + 1): 900.5 / 1001 dense against 700.5 / 1001.
-        Assert.Equal(Math.Log(900.5 / 700.5), Gpir.Impairment(GpirImpairment.LogAccuracyRatio, 0.3, 0.1, 1000), 12);
-        Assert.Equal(0.0, Gpir.Impairment(GpirImpairment.LogAccuracyRatio, 0.1, 0.1, 1000));
-        // Every image wrong is still a finite impairment, the largest there is.
-        Assert.Equal(Math.Log(900.5 / 0.5), Gpir.Impairment(GpirImpairment.LogAccuracyRatio, 1.0, 0.1, 1000), 12);
-        // Small impairments are nearly the error increase; large ones exceed it.
-        Assert.InRange(Gpir.Impairment(GpirImpairment.LogAccuracyRatio, 0.11, 0.1, 10_000), 0.0105, 0.0115);
-        Assert.True(Gpir.Impairment(GpirImpairment.LogAccuracyRatio, 0.5, 0.1, 10_000) > 0.5);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Gpir.Impairment(GpirImpairment.LogAccuracyRatio, 1.2, 0.1, 1000));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Gpir.Impairment(GpirImpairment.ErrorIncrease, 0.2, 0.1, 0));
-    }
-
-    [Fact]
-    public void LogAccuracyRatiosSpreadALargeGainWhereErrorIncreasesTakeOnePartsExtremeMember()
-    {
-        // Two equal parts; removing all of one part's MACs costs 0.45 of error, half of each part 0.25 each.
-        // Errors added up, the extreme member wins (0.45 < 0.50); accuracies multiplied, the halves do
-        // (0.65² / 0.9² = 0.52 of the dense accuracy kept against 0.45 / 0.9 = 0.50).
-        double[] errors = [0.1, 0.35, 0.55];
-        GpirFront Part(string name, GpirImpairment kind) => new(name, 100,
-            errors.Select((e, j) => new GpirMember(Gpir.Impairment(kind, e, errors[0], 10_000), 50L * j)).ToArray());
-        GpirChoice added = Gpir.Solve([Part("S0", GpirImpairment.ErrorIncrease), Part("S1", GpirImpairment.ErrorIncrease)], 100);
-        GpirChoice multiplied = Gpir.Solve([Part("S0", GpirImpairment.LogAccuracyRatio), Part("S1", GpirImpairment.LogAccuracyRatio)], 100);
-        Assert.Contains(2, added.MemberIndices);
-        Assert.Equal([1, 1], multiplied.MemberIndices);
-    }
-
-    [Fact]
     public void RequiredGainRoundsUpWithoutFloatingPointDrift()
     {
         Assert.Equal(3, Gpir.RequiredGain(0.3, 10)); // 0.3 * 10 is 3.0000000000000004 in doubles

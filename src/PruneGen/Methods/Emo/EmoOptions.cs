@@ -23,20 +23,6 @@ public enum SubNetworkScoring
     DenseTail,
 }
 
-/// <summary>How GPIR turns a sub-network front member's error into the impairment it adds up.</summary>
-public enum GpirImpairment
-{
-    /// <summary>err_k(j) − err_k(dense), as METHODS.md states: the sum models the parts' error increases as adding up.</summary>
-    ErrorIncrease,
-
-    /// <summary>
-    /// −log(acc_k(j) / acc_k(dense)): the sum models the parts as failing independently, so that their
-    /// accuracy ratios multiply. Equal to the error increase for small impairments; larger for large
-    /// ones, so the knapsack spreads a large gain over parts rather than taking one part's extreme member.
-    /// </summary>
-    LogAccuracyRatio,
-}
-
 /// <summary>Options of <see cref="EmoPruning"/> (the option keys of the experiments in parentheses).</summary>
 public sealed record EmoOptions
 {
@@ -118,9 +104,6 @@ public sealed record EmoOptions
     /// </summary>
     public SubNetworkScoring SubNetworkScoring { get; init; } = SubNetworkScoring.Detector;
 
-    /// <summary>What GPIR adds up across sub-networks (<c>gpir_impairment</c>); the fronts do not depend on it.</summary>
-    public GpirImpairment GpirImpairment { get; init; } = GpirImpairment.ErrorIncrease;
-
     /// <summary>Threads for the searches (0: libtorch's current count); sub-network searches share them out.</summary>
     public int Threads { get; init; }
 
@@ -143,7 +126,6 @@ public sealed record EmoOptions
         if (HypervolumePoints < 1) throw new ArgumentOutOfRangeException("hv_points", HypervolumePoints, "must be at least 1");
         if (!Enum.IsDefined(HypervolumeRepair)) throw new ArgumentOutOfRangeException("hv_repair", HypervolumeRepair, "unknown repair: none, batch_norm, constraint_training or batch_norm_then_constraint_training");
         if (!Enum.IsDefined(SubNetworkScoring)) throw new ArgumentOutOfRangeException("sub_network_scoring", SubNetworkScoring, "unknown sub-network scoring: detector or dense_tail");
-        if (!Enum.IsDefined(GpirImpairment)) throw new ArgumentOutOfRangeException("gpir_impairment", GpirImpairment, "unknown GPIR impairment: error_increase or log_accuracy_ratio");
         if (Threads < 0) throw new ArgumentOutOfRangeException("threads", Threads, "cannot be negative");
         ArgumentNullException.ThrowIfNull(Constraint);
     }

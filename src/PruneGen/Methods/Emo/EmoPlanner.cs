@@ -130,7 +130,7 @@ public static class EmoPlanner
 
             // The choice at R*, from the fronts of everything each search evaluated.
             IReadOnlyList<ArchivedMask>[] fronts = problems.Select(p => p.Archive.Front()).ToArray();
-            GpirFront[] gpirFronts = ToGpirFronts(split, problems, fronts, options.GpirImpairment);
+            GpirFront[] gpirFronts = ToGpirFronts(split, problems, fronts);
             long required = Gpir.RequiredGain(options.MacsReduction, split.FullMacs);
             long reachable = Gpir.MaxReachableGain(gpirFronts);
             bool reached = required <= reachable;
@@ -145,7 +145,7 @@ public static class EmoPlanner
             foreach (int g in HypervolumeCheckpoints(options))
             {
                 int prefix = 1 + options.Population * (g + 1);
-                foreach ((string key, bool[][] masks) in Assemble(split, problems, problems.Select(p => p.Archive.Front(prefix)).ToArray(), options.HypervolumePoints, options.GpirImpairment))
+                foreach ((string key, bool[][] masks) in Assemble(split, problems, problems.Select(p => p.Archive.Front(prefix)).ToArray(), options.HypervolumePoints))
                     curve.Add(key, scorer.Score(masks), (double)split.WholeMacs(masks) / split.FullMacs);
                 curve.Mark((long)prefix * K);
             }
@@ -189,7 +189,6 @@ public static class EmoPlanner
                 ["search_batch_norm"] = options.SearchBatchNorm,
                 ["search_pruned_inputs"] = options.SearchPrunedInputs,
                 ["sub_network_scoring"] = options.SubNetworkScoring == SubNetworkScoring.DenseTail ? "dense_tail" : "detector",
-                ["gpir_impairment"] = options.GpirImpairment == GpirImpairment.LogAccuracyRatio ? "log_accuracy_ratio" : "error_increase",
                 ["population"] = options.Population,
                 ["generations"] = options.Generations,
                 ["evaluations"] = evaluations,
@@ -310,13 +309,12 @@ public static class EmoPlanner
         }
     }
 
-    private static GpirFront[] ToGpirFronts(SubNetworkSplit split, IReadOnlyList<SubNetworkProblem> problems, IReadOnlyList<IReadOnlyList<ArchivedMask>> fronts,
-        GpirImpairment impairment) =>
+    private static GpirFront[] ToGpirFronts(SubNetworkSplit split, IReadOnlyList<SubNetworkProblem> problems, IReadOnlyList<IReadOnlyList<ArchivedMask>> fronts) =>
         Enumerable.Range(0, problems.Count).Select(k =>
         {
             double dense = problems[k].Archive.Entries[0].Error; // the search evaluates the dense mask first
             return new GpirFront(split.Parts[k].Name, problems[k].DenseMacs,
-                fronts[k].Select(c => new GpirMember(Gpir.Impairment(impairment, c.Error, dense, problems[k].Images), problems[k].DenseMacs - c.Macs)).ToArray());
+                fronts[k].Select(c => new GpirMember(c.Error - dense, problems[k].DenseMacs - c.Macs)).ToArray());
         }).ToArray();
 
     /// <summary>Divide and conquer's generations at which both curves are marked: every <see cref="EmoOptions.HypervolumeEvery"/>-th and the last.</summary>
@@ -325,9 +323,9 @@ public static class EmoPlanner
 
     /// <summary>GPIR assemblies at evenly spaced R* (dense included), each once: key and masks.</summary>
     private static IEnumerable<(string Key, bool[][] Masks)> Assemble(SubNetworkSplit split, IReadOnlyList<SubNetworkProblem> problems,
-        IReadOnlyList<IReadOnlyList<ArchivedMask>> fronts, int count, GpirImpairment impairment)
+        IReadOnlyList<IReadOnlyList<ArchivedMask>> fronts, int count)
     {
-        GpirFront[] gpir = ToGpirFronts(split, problems, fronts, impairment);
+        GpirFront[] gpir = ToGpirFronts(split, problems, fronts);
         long reachable = Gpir.MaxReachableGain(gpir);
         var seen = new HashSet<string>();
         for (int i = 0; i <= count; i++)

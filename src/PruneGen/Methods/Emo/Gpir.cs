@@ -11,27 +11,6 @@ namespace PruneGen.Methods.Emo;
 /// </summary>
 public static class Gpir
 {
-    /// <summary>
-    /// A front member's impairment Delta_kj from its error and the dense sub-network's, both measured on
-    /// <paramref name="images"/> images. For <see cref="GpirImpairment.LogAccuracyRatio"/> the accuracies
-    /// are smoothed to (correct + 1/2) / (images + 1), so a member that gets every image wrong still has
-    /// a finite impairment (the knapsack needs one) and the ratio of two equal errors is exactly 0.
-    /// </summary>
-    public static double Impairment(GpirImpairment kind, double error, double denseError, long images)
-    {
-        if (images < 1) throw new ArgumentOutOfRangeException(nameof(images), images, "impairments are measured on at least one image");
-        if (!(error >= 0 && error <= 1)) throw new ArgumentOutOfRangeException(nameof(error), error, "an error rate must lie in [0, 1]");
-        if (!(denseError >= 0 && denseError <= 1)) throw new ArgumentOutOfRangeException(nameof(denseError), denseError, "an error rate must lie in [0, 1]");
-        return kind switch
-        {
-            GpirImpairment.ErrorIncrease => error - denseError,
-            GpirImpairment.LogAccuracyRatio => Math.Log(SmoothedAccuracy(denseError, images) / SmoothedAccuracy(error, images)),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown GPIR impairment"),
-        };
-    }
-
-    private static double SmoothedAccuracy(double error, long images) => ((1 - error) * images + 0.5) / (images + 1);
-
     /// <summary>Sum over sub-networks of the largest gain in each front.</summary>
     public static long MaxReachableGain(IReadOnlyList<GpirFront> fronts)
     {

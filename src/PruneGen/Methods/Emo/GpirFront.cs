@@ -3,7 +3,7 @@ namespace PruneGen.Methods.Emo;
 /// <summary>
 /// One member of a sub-network's Pareto front as global performance impairment ranking sees it.
 /// </summary>
-/// <param name="Impairment">Delta_kj: how much worse the sub-network scores than dense (may be negative); <see cref="Gpir.Impairment"/>.</param>
+/// <param name="Impairment">Delta_kj = err_k(member) - err_k(dense): how much worse the sub-network scores (by its detector, or with the dense tail) than unpruned (may be negative).</param>
 /// <param name="GainMacs">c_kj: MACs this member removes from the whole network (exact integer count).</param>
 public readonly record struct GpirMember(double Impairment, long GainMacs);
 

@@ -85,9 +85,6 @@ public sealed class SubNetworkProblem : ISubNetworkProblem, IDisposable
     public long DenseMacs { get; }
     public EvaluationArchive Archive { get; } = new();
 
-    /// <summary>How many images each error is measured on.</summary>
-    public long Images => _cache.Count;
-
     public long Macs(ReadOnlySpan<bool> mask) => _split.PartMacs(_part, mask);
 
     public void EvaluateErrors(IReadOnlyList<bool[]> masks, double[] errors)
