@@ -140,6 +140,14 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
         Assert.InRange(facts["hv_final_untrained"]!.GetValue<double>(), 0.0, 1.0);
         Assert.True(facts["hv_repair_seconds"]!.GetValue<double>() > 0);
         Assert.NotEmpty(facts["whole_front_untrained"]!.AsArray());
+        // Each checkpoint's own candidates: the same checkpoints, never more than everything so far.
+        foreach (string own in new[] { "hv_curve", "hv_curve_choices" })
+        {
+            JsonArray all = facts[own]!.AsArray(), atCheckpoint = facts[own + "_at_checkpoint"]!.AsArray();
+            Assert.Equal(all.Select(p => p![0]!.GetValue<long>()), atCheckpoint.Select(p => p![0]!.GetValue<long>()));
+            for (int i = 0; i < all.Count; i++) Assert.InRange(atCheckpoint[i]![1]!.GetValue<double>(), 0.0, all[i]![1]!.GetValue<double>() + 1e-12);
+            Assert.Equal(all[0]![1]!.GetValue<double>(), atCheckpoint[0]![1]!.GetValue<double>(), 12); // nothing before the first
+        }
     }
 
     [Fact]

@@ -8,30 +8,48 @@ namespace PruneGen.Methods.Emo;
 /// A search's hypervolume against evaluations in the whole-network space (error, MACs kept as a
 /// fraction; reference <see cref="EmoPlanner.HypervolumeReference"/>): candidates are added as the
 /// search puts them forward, and <see cref="Mark"/> records the hypervolume of all of them so far, both
-/// of the counted error (after the candidates' repair) and of the untrained one.
+/// of the counted error (after the candidates' repair) and of the untrained one. Beside it, the
+/// hypervolume of only the candidates put forward since the previous mark: what the search offers at
+/// that budget, which unlike the accumulated value does not grow with the number of marks.
 /// </summary>
 public sealed class HypervolumeCurve
 {
     private readonly Dictionary<string, (CandidateScore Score, double Fraction)> _points = new();
+    private readonly HashSet<string> _sinceMark = new();
     private readonly JsonArray _counted = new();
     private readonly JsonArray _untrained = new();
+    private readonly JsonArray _atMark = new();
 
     public double Final { get; private set; }
     public double FinalUntrained { get; private set; }
 
-    public void Add(string key, CandidateScore score, double macsFraction) => _points[key] = (score, macsFraction);
+    /// <summary>The hypervolume of the candidates put forward for the last mark alone (counted error).</summary>
+    public double FinalAtCheckpoint { get; private set; }
 
-    /// <summary>Records the hypervolume of every candidate added so far at <paramref name="evaluations"/>.</summary>
-    public void Mark(long evaluations)
+    /// <summary>Puts a candidate forward for the next mark; a key already added keeps one point.</summary>
+    public void Add(string key, CandidateScore score, double macsFraction)
     {
-        Final = Compute(p => p.Score.Repaired);
-        FinalUntrained = Compute(p => p.Score.Untrained);
-        _counted.Add(new JsonArray(evaluations, Final));
-        _untrained.Add(new JsonArray(evaluations, FinalUntrained));
+        _points[key] = (score, macsFraction);
+        _sinceMark.Add(key);
     }
 
-    private double Compute(Func<(CandidateScore Score, double Fraction), double> error) =>
-        Hypervolume.Compute2D(_points.Values.Select(p => new[] { error(p), p.Fraction }).ToArray(),
+    /// <summary>
+    /// Records, at <paramref name="evaluations"/>, the hypervolume of every candidate added so far and
+    /// that of the candidates added since the previous mark.
+    /// </summary>
+    public void Mark(long evaluations)
+    {
+        Final = Compute(_points.Values, p => p.Score.Repaired);
+        FinalUntrained = Compute(_points.Values, p => p.Score.Untrained);
+        FinalAtCheckpoint = Compute(_sinceMark.Select(key => _points[key]), p => p.Score.Repaired);
+        _counted.Add(new JsonArray(evaluations, Final));
+        _untrained.Add(new JsonArray(evaluations, FinalUntrained));
+        _atMark.Add(new JsonArray(evaluations, FinalAtCheckpoint));
+        _sinceMark.Clear();
+    }
+
+    private static double Compute(IEnumerable<(CandidateScore Score, double Fraction)> points, Func<(CandidateScore Score, double Fraction), double> error) =>
+        Hypervolume.Compute2D(points.Select(p => new[] { error(p), p.Fraction }).ToArray(),
             EmoPlanner.HypervolumeReference[0], EmoPlanner.HypervolumeReference[1]);
 
     /// <summary>Non-dominated (error, MACs fraction) pairs by increasing MACs.</summary>
@@ -43,7 +61,8 @@ public sealed class HypervolumeCurve
 
     /// <summary>
     /// The run summary's hypervolume facts: <c>hv_curve</c>, <c>hv_final</c> and <c>whole_front</c> of the
-    /// counted (repaired) error, their <c>_untrained</c> twins, and how the candidates were repaired.
+    /// counted (repaired) error, their <c>_untrained</c> twins, <c>hv_curve_at_checkpoint</c> (each mark's
+    /// own candidates), and how the candidates were repaired.
     /// </summary>
     public void AddFacts(JsonObject facts, FeatureCache scoringImages, bool heldOut, CandidateScorer scorer, double seconds)
     {
@@ -53,6 +72,7 @@ public sealed class HypervolumeCurve
         facts["hv_reference"] = new JsonArray(EmoPlanner.HypervolumeReference[0], EmoPlanner.HypervolumeReference[1]);
         facts["hv_curve"] = _counted.DeepClone();
         facts["hv_final"] = Final;
+        facts["hv_curve_at_checkpoint"] = _atMark.DeepClone();
         facts["whole_front"] = Front(s => s.Repaired);
         facts["hv_curve_untrained"] = _untrained.DeepClone();
         facts["hv_final_untrained"] = FinalUntrained;
@@ -67,11 +87,13 @@ public sealed class HypervolumeCurve
     /// <see cref="EmoOptions.HypervolumePoints"/>: <c>hv_curve_choices</c>, <c>hv_final_choices</c> and
     /// <c>hv_choices_networks</c> (distinct candidates). Divide and conquer's counted curve is such a curve;
     /// the whole-network search's counts its whole front, so both are compared at equal candidate counts too.
+    /// With them <c>hv_curve_choices_at_checkpoint</c>, each mark's own choices.
     /// </summary>
     public void AddChoiceFacts(JsonObject facts)
     {
         facts["hv_curve_choices"] = _counted.DeepClone();
         facts["hv_final_choices"] = Final;
+        facts["hv_curve_choices_at_checkpoint"] = _atMark.DeepClone();
         facts["hv_choices_networks"] = _points.Count;
     }
 
