@@ -18,7 +18,7 @@ public sealed class HypervolumeCurve
     private readonly HashSet<string> _sinceMark = new();
     private readonly JsonArray _counted = new();
     private readonly JsonArray _untrained = new();
-    private readonly JsonArray _atMark = new();
+    private readonly JsonArray _atCheckpoint = new();
 
     public double Final { get; private set; }
     public double FinalUntrained { get; private set; }
@@ -44,7 +44,7 @@ public sealed class HypervolumeCurve
         FinalAtCheckpoint = Compute(_sinceMark.Select(key => _points[key]), p => p.Score.Repaired);
         _counted.Add(new JsonArray(evaluations, Final));
         _untrained.Add(new JsonArray(evaluations, FinalUntrained));
-        _atMark.Add(new JsonArray(evaluations, FinalAtCheckpoint));
+        _atCheckpoint.Add(new JsonArray(evaluations, FinalAtCheckpoint));
         _sinceMark.Clear();
     }
 
@@ -72,7 +72,7 @@ public sealed class HypervolumeCurve
         facts["hv_reference"] = new JsonArray(EmoPlanner.HypervolumeReference[0], EmoPlanner.HypervolumeReference[1]);
         facts["hv_curve"] = _counted.DeepClone();
         facts["hv_final"] = Final;
-        facts["hv_curve_at_checkpoint"] = _atMark.DeepClone();
+        facts["hv_curve_at_checkpoint"] = _atCheckpoint.DeepClone();
         facts["whole_front"] = Front(s => s.Repaired);
         facts["hv_curve_untrained"] = _untrained.DeepClone();
         facts["hv_final_untrained"] = FinalUntrained;
@@ -93,7 +93,7 @@ public sealed class HypervolumeCurve
     {
         facts["hv_curve_choices"] = _counted.DeepClone();
         facts["hv_final_choices"] = Final;
-        facts["hv_curve_choices_at_checkpoint"] = _atMark.DeepClone();
+        facts["hv_curve_choices_at_checkpoint"] = _atCheckpoint.DeepClone();
         facts["hv_choices_networks"] = _points.Count;
     }
 
