@@ -62,6 +62,7 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
         Assert.True(facts["gpir"]!["total_impairment"]!.GetValue<double>() <= facts["gpir"]!["uniform_total_impairment"]!.GetValue<double>() + 1e-12);
         JsonObject constraint = facts["constraint_training"]!.AsObject();
         Assert.True(constraint["enabled"]!.GetValue<bool>());
+        Assert.False(facts["chosen_network"]!["batch_norm_reestimated"]!.GetValue<bool>()); // METHODS.md: constraint training alone
         Assert.All(constraint["parts"]!.AsArray(), p => Assert.True(p!["loss_after"]!.GetValue<double>() <= p["loss_before"]!.GetValue<double>()));
         Assert.True(outcome.Metrics[0].Values.ContainsKey("masked_test_accuracy_after_constraint"));
         Assert.True(outcome.Metrics[0]["emo_evaluations_per_second"] > 0);
@@ -97,6 +98,7 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
         Assert.InRange(facts["hv_choices_networks"]!.GetValue<int>(), 1, Math.Min(hv.Length * (Small.HypervolumePoints + 1), facts["hv_networks"]!.GetValue<int>()));
         Assert.Equal(choices[^1], outcome.Metrics[0]["emo_hv_final_choices"]!.Value, 12);
         Assert.False(facts["constraint_training"]!["enabled"]!.GetValue<bool>());
+        Assert.True(facts["chosen_network"]!["batch_norm_reestimated"]!.GetValue<bool>()); // as its candidates were for the curve
         AssertBothScorings(facts); // its candidates are repaired for the curve as divide and conquer's are
         JsonArray front = facts["whole_front"]!.AsArray();
         Assert.NotEmpty(front);
@@ -130,6 +132,30 @@ public sealed class EmoPruningTests(ITestOutputHelper output)
         double error = 1 - Accuracy.Evaluate(network.Module, calibration).Accuracy;
         output.WriteLine($"chosen network: calibration error {error:P2} at the end, {facts["calibration_error"]!.GetValue<double>():P2} in the search");
         Assert.Equal(facts["calibration_error"]!.GetValue<double>(), error, 6);
+    }
+
+    [Theory]
+    [InlineData(CandidateRepair.BatchNorm)]
+    [InlineData(CandidateRepair.ConstraintTraining)]
+    public void TheWholeNetworkSearchsChoiceIsRepairedAsItsCandidatesWere(CandidateRepair repair)
+    {
+        // No epoch after the search: the network the run ends with is the one the search chose, after its repair.
+        TrainingOutcome outcome = Train(Small with { Search = EmoSearchKind.WholeNetwork, HypervolumeRepair = repair }, epochs: 1);
+        using TrainableNetwork network = outcome.Network;
+        JsonObject facts = outcome.Facts[EmoPruning.SearchFact]!.AsObject();
+        bool reestimates = repair == CandidateRepair.BatchNorm;
+        Assert.Equal(reestimates, facts["chosen_network"]!["batch_norm_reestimated"]!.GetValue<bool>());
+        Assert.Equal(!reestimates, facts["constraint_training"]!["enabled"]!.GetValue<bool>());
+        Assert.Equal(reestimates, outcome.Metrics[0].Values.ContainsKey("masked_test_accuracy_after_batch_norm"));
+
+        // The held-out images as the method draws them: the scorer's repaired error of the choice was measured on them.
+        ImageDataset drawn = Data().Train.Dataset.Subset(Small.CalibrationImages + Small.HoldoutImages, Small.Seed);
+        var holdout = new DataLoader(drawn.Select(Enumerable.Range(Small.CalibrationImages, Small.HoldoutImages).ToArray(), "holdout"),
+            new DataLoaderOptions { BatchSize = Small.CalibrationBatch, Shuffle = false });
+        double error = 1 - Accuracy.Evaluate(network.Module, holdout).Accuracy;
+        double repaired = facts["choice_error_repaired"]!.GetValue<double>(), masked = facts["choice_error"]!.GetValue<double>();
+        output.WriteLine($"{repair}: chosen network's held-out error {error:P2} at the end; scored {repaired:P2} repaired, {masked:P2} as masked");
+        Assert.Equal(repaired, error, 6);
     }
 
     /// <summary>The curve counts repaired candidates (BatchNorm re-estimated by default), with the untrained curve beside it at the same evaluations.</summary>

@@ -7,12 +7,17 @@ using static PruneGen.Torch.torch;
 
 namespace PruneGen.Methods.Emo;
 
-/// <summary>What a search chose: one mask per sub-network, the detectors (divide and conquer only) and the facts for the run summary.</summary>
+/// <summary>
+/// What a search chose: one mask per sub-network, how the chosen network is repaired before it is
+/// slimmed (statistics re-estimated, then constraint training by the detectors when there are any),
+/// and the facts for the run summary.
+/// </summary>
 public sealed class EmoPlan : IDisposable
 {
-    internal EmoPlan(bool[][] partMasks, IReadOnlyList<FeatureDetector> detectors, JsonObject facts)
+    internal EmoPlan(bool[][] partMasks, bool reestimatesBatchNorm, IReadOnlyList<FeatureDetector> detectors, JsonObject facts)
     {
         PartMasks = partMasks;
+        ReestimatesBatchNorm = reestimatesBatchNorm;
         Detectors = detectors;
         Facts = facts;
     }
@@ -20,7 +25,13 @@ public sealed class EmoPlan : IDisposable
     /// <summary>The chosen mask of every sub-network (bits as in <see cref="SubNetworkSplit"/>).</summary>
     public IReadOnlyList<bool[]> PartMasks { get; }
 
-    /// <summary>D_1..D_K (empty for the whole-network search).</summary>
+    /// <summary>Whether the chosen network's BatchNorm statistics are re-estimated on the calibration images before anything else.</summary>
+    public bool ReestimatesBatchNorm { get; }
+
+    /// <summary>
+    /// D_1..D_K, by which the chosen network is constraint-trained: divide and conquer's own; the
+    /// whole-network search's only when its candidates were constraint-trained for the curve, else empty.
+    /// </summary>
     public IReadOnlyList<FeatureDetector> Detectors { get; }
 
     public JsonObject Facts { get; }
@@ -153,7 +164,7 @@ public static class EmoPlanner
             log($"EMO: hypervolume curve from {scorer.Count} assembled networks evaluated with the classifier in {hvSeconds:0.0} s" +
                 $" ({scorer.Repair} repair: {scorer.RepairSeconds:0.0} s); final {curve.Final:0.000} ({curve.FinalUntrained:0.000} untrained)");
 
-            double chosenError = scorer.Score(chosen).Untrained;
+            CandidateScore chosenScore = scorer.Score(chosen);
             long chosenMacs = split.WholeMacs(chosen);
             var parts = new JsonArray();
             for (int k = 0; k < K; k++)
@@ -202,11 +213,12 @@ public static class EmoPlanner
                     ["total_impairment"] = choice.TotalImpairment,
                     ["uniform_total_impairment"] = double.IsFinite(uniform) ? uniform : null,
                 },
-                ["choice_error"] = chosenError,
+                ["choice_error"] = chosenScore.Untrained,
+                ["choice_error_repaired"] = chosenScore.Repaired,
             };
             curve.AddFacts(facts, holdout ?? cache, holdout is not null, scorer, hvSeconds);
             curve.AddChoiceFacts(facts); // every candidate divide and conquer puts forward is its choice at some R*
-            return new EmoPlan(chosen, detectors.ToArray(), facts);
+            return new EmoPlan(chosen, options.SearchBatchNorm, detectors.ToArray(), facts);
         }
         catch
         {
@@ -278,6 +290,7 @@ public static class EmoPlanner
             pick ??= front.OrderBy(c => c.Macs).ThenBy(c => c.Error).First();
             if (!reached) log($"EMO whole-network baseline: no front member removes {required:N0} MACs; taking the one that removes most");
             bool[][] chosen = split.SplitMask(pick.Mask);
+            CandidateScore chosenScore = scorer.Score(chosen);
 
             var facts = new JsonObject
             {
@@ -297,11 +310,18 @@ public static class EmoPlanner
                 ["threads"] = threads,
                 ["dense_error"] = result.DenseError,
                 ["calibration_error"] = pick.Error,
-                ["choice_error"] = scorer.Score(chosen).Untrained,
+                ["choice_error"] = chosenScore.Untrained,
+                ["choice_error_repaired"] = chosenScore.Repaired,
             };
             curve.AddFacts(facts, holdout ?? cache, holdout is not null, scorer, hvSeconds);
             choices.AddChoiceFacts(facts);
-            return new EmoPlan(chosen, [], facts);
+            // The baseline's choice gets the repair its candidates got for the curve, so it starts
+            // fine-tuning as the network it was judged as (divide and conquer's gets its constraint training).
+            CandidateRepair repair = RepairOf(options);
+            bool reestimates = options.SearchBatchNorm || repair is CandidateRepair.BatchNorm or CandidateRepair.BatchNormThenConstraintTraining;
+            var plan = new EmoPlan(chosen, reestimates, detectors, facts);
+            detectors = []; // the plan owns them now
+            return plan;
         }
         finally
         {

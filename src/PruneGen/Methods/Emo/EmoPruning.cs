@@ -15,8 +15,9 @@ namespace PruneGen.Methods.Emo;
 /// the search runs (<see cref="EmoPlanner"/>), the chosen sub-networks are constraint-trained
 /// (<see cref="ConstraintTraining"/>, unless switched off for the ablation), and the network is
 /// slimmed and fine-tuned for the rest of the run. With <see cref="EmoSearchKind.WholeNetwork"/> it
-/// is the whole-network baseline: same calibration, same evaluations, same fine-tuning, no detectors
-/// and no constraint training.
+/// is the whole-network baseline: same calibration, same evaluations, same fine-tuning; its choice gets
+/// the repair its hypervolume candidates got (statistics re-estimated by default), not divide and
+/// conquer's constraint training unless the candidates got that too.
 /// </summary>
 /// <remarks>
 /// Everything happens inside one end-of-epoch hook, before the trainer's checkpoint: a resumed run
@@ -26,7 +27,8 @@ namespace PruneGen.Methods.Emo;
 /// <c>plots</c> (the hypervolume-versus-evaluations curve and the whole-network front, drawn by the
 /// run report); metrics at the pruning epoch: <c>prune_macs</c>, <c>prune_macs_fraction</c>,
 /// <c>emo_evaluations</c>, <c>emo_evaluations_per_second</c>, <c>emo_search_seconds</c>,
-/// <c>emo_hv_final</c>, and <c>masked_test_accuracy_before_constraint</c> / <c>_after_constraint</c>.
+/// <c>emo_hv_final</c>, <c>masked_test_accuracy</c> (the choice as masked), <c>_after_batch_norm</c>
+/// (when its statistics are re-estimated) and <c>_before_constraint</c> / <c>_after_constraint</c>.
 /// </remarks>
 public sealed class EmoPruning : TrainingMethod
 {
@@ -92,13 +94,20 @@ public sealed class EmoPruning : TrainingMethod
         GateMode mode = network.Gates.Mode;
         network.Gates.Mode = GateMode.FixedMasks;
         for (int k = 0; k < split.Parts.Count; k++) split.ApplyToGates(network, k, plan.PartMasks[k]);
-        // The searches judged every mask with re-estimated statistics: the chosen network starts from them too.
-        if (Options.SearchBatchNorm)
-            BatchNormRecalibration.Run(module, cache.Features(0));
         var constraint = new JsonObject { ["enabled"] = Options.ConstraintTraining && plan.Detectors.Count > 0 };
+        var chosen = new JsonObject { ["batch_norm_reestimated"] = plan.ReestimatesBatchNorm };
         try
         {
             double? before = MaskedAccuracy(context, module);
+            if (before is double m) { chosen["test_accuracy_masked"] = m; metrics["masked_test_accuracy"] = m; }
+            // The chosen network starts from the statistics it was judged with (search_batch_norm, or the
+            // whole-network search's candidate repair).
+            if (plan.ReestimatesBatchNorm)
+            {
+                BatchNormRecalibration.Run(module, cache.Features(0));
+                before = MaskedAccuracy(context, module);
+                if (before is double r) { chosen["test_accuracy_after_batch_norm"] = r; metrics["masked_test_accuracy_after_batch_norm"] = r; }
+            }
             if (before is double b) { constraint["test_accuracy_before"] = b; metrics["masked_test_accuracy_before_constraint"] = b; }
             if (Options.ConstraintTraining && plan.Detectors.Count > 0)
             {
@@ -126,6 +135,7 @@ public sealed class EmoPruning : TrainingMethod
             for (int k = 0; k < split.Parts.Count; k++) split.ApplyToGates(network, k, null);
             network.Gates.Mode = mode;
         }
+        facts["chosen_network"] = chosen;
         facts["constraint_training"] = constraint;
 
         PruneMasks masks = split.ToPruneMasks(network, plan.PartMasks);
