@@ -100,6 +100,12 @@ for seed in 1 3; do
     run vgg-emo-dense-tail-1ep-s$seed-hv1 vgg-emo "${pair[@]}" --set sub_network_scoring=dense_tail
     run vgg-emo-whole-1ep-s$seed-hv1 vgg-emo-whole "${pair[@]}"
 done
+# Seeds 1 and 3 with twice the evaluations (40 generations per sub-network search, 122 for the whole network).
+for seed in 1 3; do
+    pair=(--set dense_run="$root/vgg-dense" --set epochs=1 --set lr=0.02 --set calibration_images=1024 --set holdout_images=512 --set seed=$seed --set generations=40)
+    run vgg-emo-dense-tail-1ep-s$seed-g40 vgg-emo "${pair[@]}" --set sub_network_scoring=dense_tail
+    run vgg-emo-whole-1ep-s$seed-g40 vgg-emo-whole "${pair[@]}"
+done
 # A second dense start (the same experiment trained on every core) and the dense-tail pairs from it.
 run vgg-dense-t0 vgg-dense --set threads=0
 for seed in 0 1 2 3 4; do
