@@ -35,6 +35,10 @@ public static class CandidateRepairExtensions
     /// <summary>The repair constraint-trains its candidates, so it needs the per-part detectors.</summary>
     public static bool ConstraintTrains(this CandidateRepair repair) =>
         repair is CandidateRepair.ConstraintTraining or CandidateRepair.BatchNormThenConstraintTraining;
+
+    /// <summary>The repair re-estimates its candidates' BatchNorm statistics on the calibration images (first, when it also constraint-trains).</summary>
+    public static bool ReestimatesBatchNorm(this CandidateRepair repair) =>
+        repair is CandidateRepair.BatchNorm or CandidateRepair.BatchNormThenConstraintTraining;
 }
 
 /// <summary>A whole-network candidate's error with the real classifier: as masked, and after its repair (equal to it with <see cref="CandidateRepair.None"/>).</summary>
@@ -128,7 +132,7 @@ public sealed class CandidateScorer : IDisposable
             using var problem = new WholeNetworkProblem(_split, copy, _scoring, _memoryFormat);
             copy.Gates.Mode = GateMode.FixedMasks;
             for (int k = 0; k < _split.Parts.Count; k++) _split.ApplyToGates(copy, k, partMasks[k]);
-            if (Repair == CandidateRepair.BatchNormThenConstraintTraining)
+            if (Repair.ReestimatesBatchNorm())
                 BatchNormRecalibration.Run((nn.Module<Tensor, Tensor>)copy, _calibration.Features(0));
             ConstraintTraining.Run(copy, _split, _calibration, _detectors!, _constraint);
             RepairSeconds += clock.Elapsed.TotalSeconds;

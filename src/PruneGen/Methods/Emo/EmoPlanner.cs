@@ -317,9 +317,7 @@ public static class EmoPlanner
             choices.AddChoiceFacts(facts);
             // The baseline's choice gets the repair its candidates got for the curve, so it starts
             // fine-tuning as the network it was judged as (divide and conquer's gets its constraint training).
-            CandidateRepair repair = RepairOf(options);
-            bool reestimates = options.SearchBatchNorm || repair is CandidateRepair.BatchNorm or CandidateRepair.BatchNormThenConstraintTraining;
-            var plan = new EmoPlan(chosen, reestimates, detectors, facts);
+            var plan = new EmoPlan(chosen, options.SearchBatchNorm || RepairOf(options).ReestimatesBatchNorm(), detectors, facts);
             detectors = []; // the plan owns them now
             return plan;
         }

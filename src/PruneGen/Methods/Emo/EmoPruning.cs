@@ -98,8 +98,8 @@ public sealed class EmoPruning : TrainingMethod
         var chosen = new JsonObject { ["batch_norm_reestimated"] = plan.ReestimatesBatchNorm };
         try
         {
-            double? before = MaskedAccuracy(context, module);
-            if (before is double m) { chosen["test_accuracy_masked"] = m; metrics["masked_test_accuracy"] = m; }
+            double? masked = MaskedAccuracy(context, module), before = masked;
+            if (masked is double m) { chosen["test_accuracy_masked"] = m; metrics["masked_test_accuracy"] = m; }
             // The chosen network starts from the statistics it was judged with (search_batch_norm, or the
             // whole-network search's candidate repair).
             if (plan.ReestimatesBatchNorm)
